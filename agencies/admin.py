@@ -1,0 +1,78 @@
+from django import forms
+from django.conf import settings
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportModelAdmin
+from import_export.formats.base_formats import CSV, XLSX
+from import_export.forms import ImportForm
+
+from agencies.models import Agency, Profile, Province
+from agencies.resources import AgencyResource, check_headers
+from agencies.spreadsheets import read_table
+
+
+class AgencyCSV(CSV):
+    """CSV read with the project's own reader: BOM, NFC text, blank lines, clear errors."""
+
+    def create_dataset(self, in_stream, **kwargs):
+        if isinstance(in_stream, str):
+            in_stream = in_stream.encode("utf-8")
+        dataset = read_table(in_stream, "upload.csv", kind="csv")
+        check_headers(dataset)
+        return dataset
+
+    def export_data(self, dataset, **kwargs):
+        return "\ufeff" + super().export_data(dataset, **kwargs)
+
+    def is_binary(self):
+        # Read as bytes so our reader decides the encoding and reports bad bytes.
+        return True
+
+
+class AgencyXLSX(XLSX):
+    def create_dataset(self, in_stream, **kwargs):
+        dataset = read_table(in_stream, "upload.xlsx", kind="xlsx")
+        check_headers(dataset)
+        return dataset
+
+
+class AgencyImportForm(ImportForm):
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is %(size).1f MB; the limit is %(limit)d MB.")
+                % {
+                    "size": upload.size / 1024 / 1024,
+                    "limit": settings.IMPORT_MAX_BYTES // 1024 // 1024,
+                }
+            )
+        return upload
+
+
+@admin.register(Province)
+class ProvinceAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "active"]
+    list_filter = ["kind", "active"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Agency)
+class AgencyAdmin(ImportExportModelAdmin):
+    resource_classes = [AgencyResource]
+    formats = [AgencyXLSX, AgencyCSV]
+    import_form_class = AgencyImportForm
+    list_display = ["code", "name", "level", "province", "applicability", "announced_on", "active"]
+    list_filter = ["level", "applicability", "iso_version", "active", "province"]
+    search_fields = ["code", "name", "search_text"]
+    list_select_related = ["province"]
+    raw_id_fields = ["parent"]
+    readonly_fields = ["search_text", "sort_key"]
+
+
+@admin.register(Profile)
+class ProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "province", "agency"]
+    list_filter = ["role", "province"]
+    list_select_related = ["user", "province", "agency"]
+    raw_id_fields = ["user", "agency"]

@@ -1,0 +1,38 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from agencies.services import ImportRefused, agencies_import
+
+
+class Command(BaseCommand):
+    help = (
+        "Import agencies from an .xlsx or .csv file with the columns code, name, level, "
+        "province_code, parent_code, applicability, iso_version, announced_on, "
+        "reannounced_on. Rows are matched on code. Nothing is written if any row is wrong."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="check the file and report; write nothing"
+        )
+
+    def handle(self, *args, file, dry_run, **options):
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"{file}: no such file")
+        try:
+            result = agencies_import(data=path.read_bytes(), filename=path.name, dry_run=dry_run)
+        except ImportRefused as refused:
+            for line in refused.problems:
+                self.stderr.write(line)
+            raise CommandError(
+                f"{path.name}: {len(refused.problems)} problem(s); nothing was imported."
+            ) from None
+        totals = result.totals
+        self.stdout.write(
+            f"{'dry run, nothing written: ' if dry_run else ''}"
+            f"{result.total_rows} rows: {totals['new']} new, {totals['update']} updated, "
+            f"{totals['skip']} unchanged"
+        )

@@ -1,0 +1,223 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from agencies.text import fold, nfc, sort_key
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Administrator")
+    PROVINCIAL_STAFF = "provincial_staff", _("Provincial staff")
+    INSPECTOR = "inspector", _("Inspector")
+    NATIONAL_VIEWER = "national_viewer", _("National viewer")
+
+
+def role_of(user):
+    """The role that scopes what `user` may see; None for anonymous or unassigned users."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    if user.is_superuser:
+        return Role.ADMIN
+    profile = getattr(user, "profile", None)
+    return profile.role if profile else None
+
+
+class ProvinceQuerySet(models.QuerySet):
+    def for_user(self, user):
+        role = role_of(user)
+        if role in (Role.ADMIN, Role.NATIONAL_VIEWER):
+            return self
+        if role in (Role.PROVINCIAL_STAFF, Role.INSPECTOR):
+            return self.filter(code=user.profile.province_id)
+        return self.none()
+
+
+class Province(models.Model):
+    class Kind(models.TextChoices):
+        PROVINCE = "province", _("Province")
+        CITY = "city", _("Centrally-run city")
+
+    code = models.CharField(_("code"), max_length=2, primary_key=True)
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    active = models.BooleanField(_("active"), default=True)
+    sort_key = models.CharField(max_length=255, editable=False, db_index=True)
+
+    objects = ProvinceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sort_key"]
+        verbose_name = _("province")
+        verbose_name_plural = _("provinces")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.refresh_derived()
+        super().save(*args, **kwargs)
+
+    def refresh_derived(self):
+        self.name = nfc(self.name)
+        # "Thành phố Hà Nội" sorts under H, beside the provinces, not under T.
+        self.sort_key = sort_key(self.name.removeprefix("Thành phố ").removeprefix("Tỉnh "))
+
+
+class AgencyQuerySet(models.QuerySet):
+    def for_user(self, user):
+        role = role_of(user)
+        if role in (Role.ADMIN, Role.NATIONAL_VIEWER):
+            return self
+        if role == Role.PROVINCIAL_STAFF:
+            return self.filter(province_id=user.profile.province_id)
+        # Inspectors reach agencies only through the inspections assigned to them.
+        return self.none()
+
+    def search(self, text):
+        """Accent- and case-insensitive search on name and code: "hung yen" finds "Hưng Yên"."""
+        query = self
+        for term in fold(text).split():
+            query = query.filter(Q(search_text__contains=term) | Q(code__iexact=term))
+        return query
+
+
+class Agency(models.Model):
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("Provincial level")
+        DEPARTMENT = "department", _("Department level")
+        DISTRICT = "district", _("District level")
+        COMMUNE = "commune", _("Commune level")
+
+    class Applicability(models.TextChoices):
+        MANDATORY = "mandatory", _("Mandatory")
+        ENCOURAGED = "encouraged", _("Encouraged")
+
+    class IsoVersion(models.TextChoices):
+        V2008 = "2008", "TCVN ISO 9001:2008"
+        V2015 = "2015", "TCVN ISO 9001:2015"
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=255)
+    level = models.CharField(_("level"), max_length=12, choices=Level.choices)
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="agencies", verbose_name=_("province")
+    )
+    # Keyed on the code, so an import can point at a parent created in the same batch.
+    parent = models.ForeignKey(
+        "self",
+        to_field="code",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent agency"),
+    )
+    applicability = models.CharField(
+        _("applicability"),
+        max_length=12,
+        choices=Applicability.choices,
+        default=Applicability.ENCOURAGED,
+    )
+    iso_version = models.CharField(
+        _("ISO version"), max_length=4, choices=IsoVersion.choices, blank=True
+    )
+    announced_on = models.DateField(_("announced on"), null=True, blank=True)
+    reannounced_on = models.DateField(_("re-announced on"), null=True, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    search_text = models.CharField(max_length=300, editable=False, default="")
+    sort_key = models.CharField(max_length=255, editable=False, default="", db_index=True)
+
+    objects = AgencyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sort_key", "code"]
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+        permissions = [
+            ("import_agency", _("Can import agency lists")),
+            ("export_agency", _("Can export agency lists")),
+        ]
+        indexes = [models.Index(fields=["province", "level"])]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.refresh_derived()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_text", "sort_key"}
+        super().save(*args, **kwargs)
+
+    def refresh_derived(self):
+        """Recompute the stored search and sort columns from the name.
+
+        Called by save() and by bulk imports, which bypass save().
+        """
+        self.name = nfc(self.name)
+        self.search_text = fold(f"{self.name} {self.code}")[:300]
+        self.sort_key = sort_key(self.name)
+
+    @staticmethod
+    def default_applicability(level):
+        """Decision 19/2014: provincial bodies must apply ISO 9001; communes are encouraged."""
+        if level == Agency.Level.COMMUNE:
+            return Agency.Applicability.ENCOURAGED
+        return Agency.Applicability.MANDATORY
+
+    @property
+    def is_announced(self):
+        return self.announced_on is not None
+
+
+class Profile(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    province = models.ForeignKey(
+        Province,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("province"),
+    )
+    agency = models.ForeignKey(
+        Agency, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("agency")
+    )
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+        constraints = [
+            models.CheckConstraint(
+                name="profile_province_matches_role",
+                condition=(
+                    Q(role__in=["admin", "national_viewer"], province__isnull=True)
+                    | Q(role__in=["provincial_staff", "inspector"], province__isnull=False)
+                ),
+                violation_error_message=_(
+                    "Provincial staff and inspectors need a province; "
+                    "administrators and national viewers have none."
+                ),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display()})"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.sync_groups()
+
+    def sync_groups(self):
+        """Keep the user in exactly the Django group of its role, for admin permissions."""
+        from django.contrib.auth.models import Group
+
+        groups = list(Group.objects.filter(name__in=Role.values))
+        self.user.groups.remove(*[g for g in groups if g.name != self.role])
+        self.user.groups.add(*[g for g in groups if g.name == self.role])
+        if self.role == Role.ADMIN and not self.user.is_staff:
+            self.user.is_staff = True
+            self.user.save(update_fields=["is_staff"])

@@ -1,0 +1,345 @@
+"""The one django-import-export resource for agency lists.
+
+The admin's import/export pages and the `import_agencies` / `export_agencies` commands
+share it, so a file is read and checked the same way wherever it comes in. Everything it
+needs from the database is fetched once in `before_import`; rows are then checked
+against those maps and saved in bulk, so a large file costs a fixed number of queries.
+"""
+
+import datetime
+import re
+from collections import defaultdict
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from import_export import fields, resources, widgets
+from import_export.instance_loaders import BaseInstanceLoader
+
+from agencies.models import Agency, Province
+from agencies.spreadsheets import SpreadsheetError, escape_formula, unescape_formula
+
+COLUMNS = [
+    "code",
+    "name",
+    "level",
+    "province_code",
+    "parent_code",
+    "applicability",
+    "iso_version",
+    "announced_on",
+    "reannounced_on",
+]
+REQUIRED_COLUMNS = ["code", "name", "level", "province_code"]
+_NUMBER_LIKE = re.compile(r"^\d+\.\d+$|^\d+(\.\d+)?[eE]\+?\d+$")
+_CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]*$")
+_QUERY_CHUNK = 900  # below SQLite's bound on query parameters
+
+
+class TextWidget(widgets.Widget):
+    def __init__(self, required=False, max_length=255):
+        super().__init__()
+        self.required = required
+        self.max_length = max_length
+
+    def clean(self, value, row=None, **kwargs):
+        text = "" if value is None else unescape_formula(str(value).strip())
+        if self.required and not text:
+            raise ValueError(_("is empty; a value is required."))
+        if len(text) > self.max_length:
+            raise ValueError(
+                _("is %(length)d characters long; at most %(max)d are allowed.")
+                % {"length": len(text), "max": self.max_length}
+            )
+        return text
+
+    def render(self, value, obj=None, **kwargs):
+        return escape_formula(value or "")
+
+
+class CodeWidget(widgets.Widget):
+    """A code kept as text. Excel turns "00070" into the number 70 and "1" into 1.0: say so."""
+
+    def __init__(self, required=True):
+        super().__init__()
+        self.required = required
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, bool):
+            raise ValueError(_("%(value)r is not a code.") % {"value": value})
+        if isinstance(value, (int, float)) or (
+            isinstance(value, str) and _NUMBER_LIKE.match(value.strip())
+        ):
+            raise ValueError(
+                _(
+                    "%(value)s was stored as a number, so Excel may have dropped leading "
+                    "zeros or added '.0'; format the column as Text and type the code again."
+                )
+                % {"value": value}
+            )
+        code = "" if value is None else str(value).strip()
+        if not code:
+            if self.required:
+                raise ValueError(_("is empty; a code is required."))
+            return None
+        if len(code) > 32 or not _CODE.match(code):
+            raise ValueError(
+                _("%(value)r is not a valid code (letters, digits, '.', '-', '_').")
+                % {"value": code}
+            )
+        return code
+
+    def render(self, value, obj=None, **kwargs):
+        return escape_formula(value or "")
+
+
+class ChoiceWidget(widgets.Widget):
+    """Accepts a choice's code in any letter case, e.g. `commune` or `Commune`."""
+
+    def __init__(self, choices, required=True):
+        super().__init__()
+        self.values = [value for value, _label in choices]
+        self.required = required
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        text = "" if value is None else str(value).strip().lower()
+        if not text and not self.required:
+            return ""
+        if text not in self.values:
+            raise ValueError(
+                _("%(value)r is not one of: %(allowed)s.")
+                % {"value": "" if value is None else value, "allowed": ", ".join(self.values)}
+            )
+        return text
+
+    def render(self, value, obj=None, **kwargs):
+        return value or ""
+
+
+class DateWidget(widgets.Widget):
+    FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
+
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            return None
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        text = str(value).strip()
+        for fmt in self.FORMATS:
+            try:
+                return datetime.datetime.strptime(text, fmt).date()
+            except ValueError:
+                continue
+        raise ValueError(
+            _("%(value)r is not a valid date; write YYYY-MM-DD or DD/MM/YYYY.") % {"value": text}
+        )
+
+    def render(self, value, obj=None, **kwargs):
+        return value.isoformat() if value else ""
+
+
+class PrefetchedInstanceLoader(BaseInstanceLoader):
+    """Finds existing agencies in the map that `before_import` filled, without a query."""
+
+    def get_instance(self, row):
+        code = row.get("code")
+        return self.resource.existing.get(code) if isinstance(code, str) else None
+
+
+class AgencyResource(resources.ModelResource):
+    code = fields.Field("code", "code", widget=CodeWidget())
+    name = fields.Field("name", "name", widget=TextWidget(required=True))
+    level = fields.Field("level", "level", widget=ChoiceWidget(Agency.Level.choices))
+    province_code = fields.Field("province_id", "province_code", widget=CodeWidget())
+    parent_code = fields.Field("parent_id", "parent_code", widget=CodeWidget(required=False))
+    applicability = fields.Field(
+        "applicability",
+        "applicability",
+        widget=ChoiceWidget(Agency.Applicability.choices, required=False),
+    )
+    iso_version = fields.Field(
+        "iso_version",
+        "iso_version",
+        widget=ChoiceWidget(Agency.IsoVersion.choices, required=False),
+    )
+    announced_on = fields.Field("announced_on", "announced_on", widget=DateWidget())
+    reannounced_on = fields.Field("reannounced_on", "reannounced_on", widget=DateWidget())
+
+    class Meta:
+        model = Agency
+        fields = COLUMNS
+        import_order = COLUMNS
+        export_order = COLUMNS
+        import_id_fields = ["code"]
+        instance_loader_class = PrefetchedInstanceLoader
+        use_bulk = True
+        batch_size = 1000
+        skip_unchanged = True
+        report_skipped = True
+        skip_html_diff = True
+
+    # -- import ---------------------------------------------------------------------
+
+    def before_import(self, dataset, **kwargs):
+        check_headers(dataset)
+        headers = dataset.headers
+        # Spreadsheet line of each data row; blank lines were dropped when reading.
+        self.source_lines = getattr(dataset, "source_lines", None) or list(
+            range(2, dataset.height + 2)
+        )
+        codes = [c for c in dataset["code"] if isinstance(c, str) and c]
+        self.first_row_of_code = {}
+        self.province_in_file = {}
+        province_values = dataset["province_code"]
+        for index, code in enumerate(dataset["code"]):
+            if isinstance(code, str) and code and code not in self.first_row_of_code:
+                self.first_row_of_code[code] = index + 1
+                self.province_in_file[code] = province_values[index]
+        self.province_codes = set(Province.objects.values_list("code", flat=True))
+        self.existing = {}
+        for chunk in _chunks(codes):
+            for agency in Agency.objects.filter(code__in=chunk):
+                self.existing[agency.code] = agency
+        parent_codes = set()
+        if "parent_code" in headers:
+            parent_codes = {c for c in dataset["parent_code"] if isinstance(c, str) and c}
+        self.parent_province = {code: agency.province_id for code, agency in self.existing.items()}
+        wanted = parent_codes - self.parent_province.keys()
+        for chunk in _chunks(sorted(wanted)):
+            self.parent_province.update(
+                Agency.objects.filter(code__in=chunk).values_list("code", "province_id")
+            )
+        # A parent defined in this file takes the province the file gives it.
+        self.parent_province.update(self.province_in_file)
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        # A snapshot instead of the default deep copy: enough to tell unchanged rows.
+        instance._imported_from = None if new else self._values(instance)
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = defaultdict(list)
+        for field in self.get_import_fields():
+            try:
+                self.import_field(field, instance, row, **kwargs)
+            except ValueError as error:
+                errors[field.column_name].append(str(error))
+        self._check_relations(instance, kwargs["row_number"], errors)
+        if errors:
+            raise ValidationError(dict(errors))
+
+    def _check_relations(self, instance, row_number, errors):
+        code = instance.code
+        if not instance.applicability and instance.level:
+            instance.applicability = Agency.default_applicability(instance.level)
+        if "code" not in errors:
+            first = self.first_row_of_code.get(code)
+            if first is not None and first != row_number:
+                errors["code"].append(
+                    _("%(code)r appears twice in the file: first on row %(row)d.")
+                    % {"code": code, "row": self.source_lines[first - 1]}
+                )
+            if instance.level == Agency.Level.COMMUNE and not re.fullmatch(r"\d{5}", code):
+                errors["code"].append(
+                    _(
+                        "%(code)r: a commune's code has 5 digits, e.g. 00070 "
+                        "(were leading zeros lost?)."
+                    )
+                    % {"code": code}
+                )
+        if "province_code" not in errors and instance.province_id not in self.province_codes:
+            hint = ""
+            if re.fullmatch(r"\d", instance.province_id or ""):
+                hint = " " + _("Province codes have 2 digits: was a leading zero lost?")
+            errors["province_code"].append(
+                _("%(code)r is not a known province code.") % {"code": instance.province_id} + hint
+            )
+        parent = instance.parent_id
+        if parent and "parent_code" not in errors:
+            if parent == code:
+                errors["parent_code"].append(_("an agency cannot be its own parent."))
+            elif parent not in self.parent_province:
+                errors["parent_code"].append(
+                    _("%(code)r is neither in the registry nor in this file.") % {"code": parent}
+                )
+            elif (
+                "province_code" not in errors
+                and self.parent_province[parent] != instance.province_id
+            ):
+                errors["parent_code"].append(
+                    _("%(code)r belongs to province %(other)s, not %(province)s.")
+                    % {
+                        "code": parent,
+                        "other": self.parent_province[parent],
+                        "province": instance.province_id,
+                    }
+                )
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if import_validation_errors:
+            return False
+        before = getattr(instance, "_imported_from", None)
+        return before is not None and before == self._values(instance)
+
+    def before_save_instance(self, instance, row, **kwargs):
+        # Bulk saves bypass Model.save(), which fills these columns.
+        instance.refresh_derived()
+
+    def get_bulk_update_fields(self):
+        attributes = [f.attribute for f in self.get_import_fields() if f.attribute != "code"]
+        return [*attributes, "search_text", "sort_key"]
+
+    def _values(self, instance):
+        return tuple(getattr(instance, f.attribute) for f in self.get_import_fields())
+
+    # -- export ---------------------------------------------------------------------
+
+    def get_queryset(self):
+        return Agency.objects.order_by("province_id", "sort_key", "code")
+
+
+def check_headers(dataset):
+    """Refuse a header row that lacks a required column or has one we do not know."""
+    headers = list(dataset.headers or [])
+    missing = [column for column in REQUIRED_COLUMNS if column not in headers]
+    unknown = [column for column in headers if column not in COLUMNS]
+    duplicated = sorted({column for column in headers if headers.count(column) > 1})
+    problems = []
+    if missing:
+        problems.append(_("missing column(s): %s") % ", ".join(missing))
+    if unknown:
+        problems.append(_("unknown column(s): %s") % ", ".join(repr(c) for c in unknown))
+    if duplicated:
+        problems.append(_("repeated column(s): %s") % ", ".join(duplicated))
+    if problems:
+        raise SpreadsheetError(
+            _("Header row: %(problems)s. Expected columns: %(expected)s.")
+            % {"problems": "; ".join(problems), "expected": ", ".join(COLUMNS)}
+        )
+
+
+def _chunks(items):
+    items = list(items)
+    for start in range(0, len(items), _QUERY_CHUNK):
+        yield items[start : start + _QUERY_CHUNK]
+
+
+def result_errors(result, dataset=None):
+    """One line per problem, naming the spreadsheet row and column, for commands and tests."""
+    lines = [str(error.error) for error in result.base_errors]
+    source_lines = getattr(dataset, "source_lines", None)
+    for number, row_errors in result.row_errors():
+        line = source_lines[number - 1] if source_lines else number + 1
+        for error in row_errors:
+            lines.append(_("Row %(row)d: %(message)s") % {"row": line, "message": error.error})
+    for invalid in result.invalid_rows:
+        line = source_lines[invalid.number - 1] if source_lines else invalid.number + 1
+        for column, messages in invalid.error_dict.items():
+            for message in messages:
+                lines.append(
+                    _("Row %(row)d, column %(column)s: %(message)s")
+                    % {"row": line, "column": column, "message": message}
+                )
+    return lines

@@ -1,0 +1,41 @@
+"""Writes that span many rows: importing and exporting agency lists."""
+
+from pathlib import Path
+
+from agencies.resources import AgencyResource, check_headers, result_errors
+from agencies.spreadsheets import SpreadsheetError, kind_of, read_table
+
+
+class ImportRefused(Exception):
+    """The file was not imported; `problems` holds one line per problem found."""
+
+    def __init__(self, problems):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def agencies_import(*, data, filename, dry_run=False):
+    """Import an agency list; all rows or none. Returns the import-export Result."""
+    try:
+        dataset = read_table(data, filename)
+        check_headers(dataset)
+    except SpreadsheetError as error:
+        raise ImportRefused([str(error)]) from error
+    result = AgencyResource().import_data(
+        dataset, dry_run=dry_run, use_transactions=True, rollback_on_validation_errors=True
+    )
+    problems = result_errors(result, dataset)
+    if problems:
+        raise ImportRefused(problems)
+    return result
+
+
+def agencies_export(*, queryset, path):
+    """Write agencies to .xlsx or .csv (UTF-8 with BOM, so Excel shows Vietnamese)."""
+    kind = kind_of(str(path))
+    dataset = AgencyResource().export(queryset=queryset)
+    if kind == "csv":
+        Path(path).write_text("\ufeff" + dataset.export("csv"), encoding="utf-8", newline="")
+    else:
+        Path(path).write_bytes(dataset.export("xlsx"))
+    return dataset.height
