@@ -8,7 +8,7 @@ from import_export.forms import ImportForm
 
 from agencies.models import Agency, Profile, Province
 from agencies.resources import AgencyResource, check_headers
-from agencies.spreadsheets import read_table
+from agencies.spreadsheets import SpreadsheetError, read_table
 
 
 class AgencyCSV(CSV):
@@ -24,9 +24,12 @@ class AgencyCSV(CSV):
     def export_data(self, dataset, **kwargs):
         return "\ufeff" + super().export_data(dataset, **kwargs)
 
+    # Read as bytes so our reader decides the encoding and names the bad byte.
     def is_binary(self):
-        # Read as bytes so our reader decides the encoding and reports bad bytes.
         return True
+
+    def get_read_mode(self):
+        return "rb"
 
 
 class AgencyXLSX(XLSX):
@@ -68,6 +71,15 @@ class AgencyAdmin(ImportExportModelAdmin):
     list_select_related = ["province"]
     raw_id_fields = ["parent"]
     readonly_fields = ["search_text", "sort_key"]
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        return {**super().get_import_resource_kwargs(request, **kwargs), "preview": True}
+
+    def add_data_read_fail_error_to_form(self, form, error):
+        if isinstance(error, SpreadsheetError):
+            form.add_error("import_file", str(error))
+        else:
+            super().add_data_read_fail_error_to_form(form, error)
 
 
 @admin.register(Profile)

@@ -6,6 +6,7 @@ needs from the database is fetched once in `before_import`; rows are then checke
 against those maps and saved in bulk, so a large file costs a fixed number of queries.
 """
 
+import copy
 import datetime
 import re
 from collections import defaultdict
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import BaseInstanceLoader
 
+from agencies.bulk import bulk_update_values
 from agencies.models import Agency, Province
 from agencies.spreadsheets import SpreadsheetError, escape_formula, unescape_formula
 
@@ -179,13 +181,21 @@ class AgencyResource(resources.ModelResource):
         batch_size = 1000
         skip_unchanged = True
         report_skipped = True
-        skip_html_diff = True
+        # A diff per row costs a deep copy; only the admin's preview shows it.
+        skip_diff = True
+
+    def __init__(self, preview=False, **kwargs):
+        super().__init__(**kwargs)
+        if preview:
+            self._meta = copy.copy(self._meta)
+            self._meta.skip_diff = False
 
     # -- import ---------------------------------------------------------------------
 
     def before_import(self, dataset, **kwargs):
         check_headers(dataset)
         headers = dataset.headers
+        self.import_fields = self.get_import_fields()
         # Spreadsheet line of each data row; blank lines were dropped when reading.
         self.source_lines = getattr(dataset, "source_lines", None) or list(
             range(2, dataset.height + 2)
@@ -221,19 +231,19 @@ class AgencyResource(resources.ModelResource):
 
     def import_instance(self, instance, row, **kwargs):
         errors = defaultdict(list)
-        for field in self.get_import_fields():
+        for field in self.import_fields:
             try:
                 self.import_field(field, instance, row, **kwargs)
             except ValueError as error:
                 errors[field.column_name].append(str(error))
+        if not row.get("applicability") and ("applicability" in row or instance.pk is None):
+            instance.applicability = Agency.default_applicability(instance.level)
         self._check_relations(instance, kwargs["row_number"], errors)
         if errors:
             raise ValidationError(dict(errors))
 
     def _check_relations(self, instance, row_number, errors):
         code = instance.code
-        if not instance.applicability and instance.level:
-            instance.applicability = Agency.default_applicability(instance.level)
         if "code" not in errors:
             first = self.first_row_of_code.get(code)
             if first is not None and first != row_number:
@@ -288,11 +298,25 @@ class AgencyResource(resources.ModelResource):
         instance.refresh_derived()
 
     def get_bulk_update_fields(self):
-        attributes = [f.attribute for f in self.get_import_fields() if f.attribute != "code"]
+        attributes = [f.attribute for f in self.import_fields if f.attribute != "code"]
         return [*attributes, "search_text", "sort_key"]
 
+    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        if self.update_instances and (using_transactions or not dry_run):
+            try:
+                bulk_update_values(Agency, self.update_instances, self.get_bulk_update_fields())
+            except Exception as error:
+                self.handle_import_error(result, error, raise_errors)
+            finally:
+                self.update_instances.clear()
+
+    def after_import(self, dataset, result, **kwargs):
+        # Report spreadsheet lines, not positions among the non-blank data rows.
+        for invalid in result.invalid_rows:
+            invalid.number = self.source_lines[invalid.number - 1]
+
     def _values(self, instance):
-        return tuple(getattr(instance, f.attribute) for f in self.get_import_fields())
+        return tuple(getattr(instance, f.attribute) for f in self.import_fields)
 
     # -- export ---------------------------------------------------------------------
 
@@ -335,7 +359,7 @@ def result_errors(result, dataset=None):
         for error in row_errors:
             lines.append(_("Row %(row)d: %(message)s") % {"row": line, "message": error.error})
     for invalid in result.invalid_rows:
-        line = source_lines[invalid.number - 1] if source_lines else invalid.number + 1
+        line = invalid.number  # already a spreadsheet line: see AgencyResource.after_import
         for column, messages in invalid.error_dict.items():
             for message in messages:
                 lines.append(

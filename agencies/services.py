@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from agencies.resources import AgencyResource, check_headers, result_errors
-from agencies.spreadsheets import SpreadsheetError, kind_of, read_table
+from agencies.spreadsheets import SpreadsheetError, check_size, kind_of, read_table
 
 
 class ImportRefused(Exception):
@@ -12,6 +12,16 @@ class ImportRefused(Exception):
     def __init__(self, problems):
         super().__init__("\n".join(problems))
         self.problems = problems
+
+
+def agencies_import_file(*, path, dry_run=False):
+    """Import from a file on disk, refusing an oversized one before reading it."""
+    path = Path(path)
+    try:
+        check_size(path.stat().st_size, path.name)
+    except SpreadsheetError as error:
+        raise ImportRefused([str(error)]) from error
+    return agencies_import(data=path.read_bytes(), filename=path.name, dry_run=dry_run)
 
 
 def agencies_import(*, data, filename, dry_run=False):

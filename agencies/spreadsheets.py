@@ -35,15 +35,7 @@ def read_table(data, filename, kind=None):
     Blank lines are dropped; a file with a header but no data rows is refused.
     """
     kind = kind or kind_of(filename)
-    if len(data) > settings.IMPORT_MAX_BYTES:
-        raise SpreadsheetError(
-            _("%(name)s is %(size).1f MB; the limit is %(limit)d MB.")
-            % {
-                "name": filename,
-                "size": len(data) / 1024 / 1024,
-                "limit": settings.IMPORT_MAX_BYTES // 1024 // 1024,
-            }
-        )
+    check_size(len(data), filename)
     if not data.strip():
         raise SpreadsheetError(_("%(name)s is empty.") % {"name": filename})
     rows = _xlsx_rows(data, filename) if kind == "xlsx" else _csv_rows(data, filename)
@@ -68,6 +60,19 @@ def read_table(data, filename, kind=None):
             _("%(name)s has a header row but no data rows.") % {"name": filename}
         )
     return dataset
+
+
+def check_size(size, filename):
+    """Refuse a file over the limit; callers with a path check before reading it."""
+    if size > settings.IMPORT_MAX_BYTES:
+        raise SpreadsheetError(
+            _("%(name)s is %(size).1f MB; the limit is %(limit)d MB.")
+            % {
+                "name": filename,
+                "size": size / 1024 / 1024,
+                "limit": settings.IMPORT_MAX_BYTES // 1024 // 1024,
+            }
+        )
 
 
 def _clean_cell(value):

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from agencies.services import ImportRefused, agencies_import
+from agencies.services import ImportRefused, agencies_import_file
 
 
 class Command(BaseCommand):
@@ -23,7 +23,7 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"{file}: no such file")
         try:
-            result = agencies_import(data=path.read_bytes(), filename=path.name, dry_run=dry_run)
+            result = agencies_import_file(path=path, dry_run=dry_run)
         except ImportRefused as refused:
             for line in refused.problems:
                 self.stderr.write(line)

@@ -1,0 +1,179 @@
+"""Benchmark: import 15,000 new agencies from .xlsx, then update the same 15,000.
+
+Runs on SQLite and, when reachable, PostgreSQL, and prints each figure beside a baseline
+that reads the same file with openpyxl (read-only) and saves it with bulk_create /
+bulk_update, as a ratio. Target: the import within 2x the baseline.
+
+    .venv/bin/python bench/import_agencies.py [--rows 15000]
+        [--pg postgres://postgres:postgres@127.0.0.1:5432/bench_compliance]
+"""
+
+import argparse
+import io
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+COLUMNS = ["code", "name", "level", "province_code", "parent_code", "applicability",
+           "iso_version", "announced_on", "reannounced_on"]  # fmt: skip
+PROVINCES = ["01", "04", "08", "11", "12", "14", "15", "19", "20", "22", "24", "25", "31",
+             "33", "37", "38", "40", "42", "44", "46", "48", "51", "52", "56", "66", "68",
+             "75", "79", "80", "82", "86", "91", "92", "96"]  # fmt: skip
+
+
+def make_workbook(rows, suffix):
+    import openpyxl
+
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet()
+    sheet.append(COLUMNS)
+    for number in range(rows):
+        province = PROVINCES[number % len(PROVINCES)]
+        # Every tenth agency hangs under the agency 34 rows before it (same province).
+        parent = f"BX-{number - 34:05d}" if number % 10 == 9 and number >= 34 else ""
+        announced = f"2024-{number % 12 + 1:02d}-{number % 28 + 1:02d}" if number % 3 else ""
+        sheet.append([f"BX-{number:05d}", f"Sở Kiểm thử Đổi mới {number} {suffix}", "department",
+                      province, parent, "mandatory", "2015", announced, ""])  # fmt: skip
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def baseline(data):
+    """The floor: read with openpyxl read-only, save with bulk_create / bulk_update."""
+    import openpyxl
+
+    from agencies.models import Agency
+
+    sheet = openpyxl.load_workbook(io.BytesIO(data), read_only=True).worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    header = next(rows)
+    records = [dict(zip(header, row, strict=False)) for row in rows]
+    existing = Agency.objects.in_bulk([r["code"] for r in records], field_name="code")
+    new, changed = [], []
+    for r in records:
+        agency = existing.get(r["code"]) or Agency(code=r["code"])
+        agency.name, agency.level, agency.province_id = r["name"], r["level"], r["province_code"]
+        agency.parent_id = r["parent_code"] or None
+        agency.applicability, agency.iso_version = r["applicability"], r["iso_version"]
+        agency.announced_on = r["announced_on"] or None
+        agency.refresh_derived()
+        (changed if agency.pk else new).append(agency)
+    Agency.objects.bulk_create(new, batch_size=1000)
+    Agency.objects.bulk_update(
+        changed,
+        [
+            "name",
+            "level",
+            "province",
+            "parent",
+            "applicability",
+            "iso_version",
+            "announced_on",
+            "search_text",
+            "sort_key",
+        ],  # fmt: skip
+        batch_size=1000,
+    )
+
+
+def timed(function):
+    start = time.perf_counter()
+    function()
+    return time.perf_counter() - start
+
+
+def run_one(rows):
+    """Inside a child process whose DATABASE_URL names a fresh database."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "compliance.settings")
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from agencies.models import Agency
+    from agencies.services import agencies_import
+
+    call_command("migrate", verbosity=0)
+    call_command("load_divisions", verbosity=0, stdout=io.StringIO())
+    first, second = make_workbook(rows, "A"), make_workbook(rows, "B")
+    bench = Agency.objects.filter(code__startswith="BX-")
+
+    def ours(data, **kwargs):
+        return lambda: agencies_import(data=data, filename="bench.xlsx", **kwargs)
+
+    figures = {}
+    figures["preview (dry run) of new"] = timed(ours(first, dry_run=True))
+    figures["import new"] = timed(ours(first))
+    assert bench.count() == rows
+    figures["import update"] = timed(ours(second))
+    assert bench.filter(name__endswith=" B").count() == rows
+    bench.filter(parent__isnull=False).delete()
+    bench.delete()
+    base_new = timed(lambda: baseline(first))
+    base_update = timed(lambda: baseline(second))
+    assert bench.filter(name__endswith=" B").count() == rows
+    bench.filter(parent__isnull=False).delete()
+    bench.delete()
+    print(f"{connection.vendor}")
+    for name, seconds in figures.items():
+        base = base_update if "update" in name else base_new
+        print(
+            f"  {name:<28} {seconds:6.2f} s   baseline {base:6.2f} s   ratio {seconds / base:4.2f}"
+        )
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=15000)
+    parser.add_argument(
+        "--pg", default="postgres://postgres:postgres@127.0.0.1:5432/bench_compliance"
+    )
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        run_one(args.rows)
+        return
+    print(f"{args.rows} agencies from .xlsx; target: ratio <= 2.0")
+    with tempfile.TemporaryDirectory() as folder:
+        targets = [f"sqlite:///{folder}/bench.sqlite3"]
+        if _reset_postgres(args.pg):
+            targets.append(args.pg)
+        else:
+            print("PostgreSQL not reachable: skipped")
+        for url in targets:
+            env = {**os.environ, "DATABASE_URL": url, "DEBUG": "0"}
+            subprocess.run([sys.executable, __file__, "--child", "--rows", str(args.rows)],
+                           env=env, check=True)  # fmt: skip
+
+
+def _reset_postgres(url):
+    try:
+        import dj_database_url
+        import psycopg2
+    except ImportError:
+        return False
+    config = dj_database_url.parse(url)
+    try:
+        connection = psycopg2.connect(
+            dbname="postgres", user=config["USER"], password=config["PASSWORD"],
+            host=config["HOST"], port=config["PORT"],
+        )  # fmt: skip
+    except psycopg2.OperationalError:
+        return False
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{config["NAME"]}"')
+        cursor.execute(f'CREATE DATABASE "{config["NAME"]}"')
+    connection.close()
+    return True
+
+
+if __name__ == "__main__":
+    main()
