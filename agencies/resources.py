@@ -6,12 +6,12 @@ needs from the database is fetched once in `before_import`; rows are then checke
 against those maps and saved in bulk, so a large file costs a fixed number of queries.
 """
 
-import copy
 import datetime
 import re
 from collections import defaultdict
 
 from django.core.exceptions import ValidationError
+from django.utils.html import escape, format_html
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import BaseInstanceLoader
@@ -181,14 +181,13 @@ class AgencyResource(resources.ModelResource):
         batch_size = 1000
         skip_unchanged = True
         report_skipped = True
-        # A diff per row costs a deep copy; only the admin's preview shows it.
+        # The library's diff deep-copies every row (2 s for 15,000); the preview's
+        # before/after cells are built from a cheap snapshot instead: see after_import_row.
         skip_diff = True
 
     def __init__(self, preview=False, **kwargs):
         super().__init__(**kwargs)
-        if preview:
-            self._meta = copy.copy(self._meta)
-            self._meta.skip_diff = False
+        self.preview = preview
 
     # -- import ---------------------------------------------------------------------
 
@@ -230,6 +229,7 @@ class AgencyResource(resources.ModelResource):
         instance._imported_from = None if new else self._values(instance)
 
     def import_instance(self, instance, row, **kwargs):
+        self.current_instance = instance
         errors = defaultdict(list)
         for field in self.import_fields:
             try:
@@ -309,6 +309,22 @@ class AgencyResource(resources.ModelResource):
                 self.handle_import_error(result, error, raise_errors)
             finally:
                 self.update_instances.clear()
+
+    def after_import_row(self, row, row_result, **kwargs):
+        """For the admin's preview: one cell per column, old value struck through if changed."""
+        instance = getattr(self, "current_instance", None)
+        if not self.preview or instance is None or row_result.validation_error:
+            return
+        before = instance._imported_from or (None,) * len(self.import_fields)
+        cells = []
+        for field, old in zip(self.import_fields, before, strict=True):
+            new = field.widget.render(getattr(instance, field.attribute))
+            old = "" if old is None else field.widget.render(old)
+            if instance._imported_from is None or old == new:
+                cells.append(escape(new))
+            else:
+                cells.append(format_html("<del>{}</del> <ins>{}</ins>", old, new))
+        row_result.diff = cells
 
     def after_import(self, dataset, result, **kwargs):
         # Report spreadsheet lines, not positions among the non-blank data rows.

@@ -98,7 +98,9 @@ def run_one(rows):
     from django.db import connection
 
     from agencies.models import Agency
+    from agencies.resources import AgencyResource
     from agencies.services import agencies_import
+    from agencies.spreadsheets import read_table
 
     call_command("migrate", verbosity=0)
     call_command("load_divisions", verbosity=0, stdout=io.StringIO())
@@ -108,10 +110,19 @@ def run_one(rows):
     def ours(data, **kwargs):
         return lambda: agencies_import(data=data, filename="bench.xlsx", **kwargs)
 
+    def admin_preview(data):
+        # What the admin's import page runs before showing its preview: a dry run with diffs.
+        def run():
+            dataset = read_table(data, "bench.xlsx")
+            AgencyResource(preview=True).import_data(dataset, dry_run=True, use_transactions=True)
+
+        return run
+
     figures = {}
-    figures["preview (dry run) of new"] = timed(ours(first, dry_run=True))
+    figures["admin preview of new"] = timed(admin_preview(first))
     figures["import new"] = timed(ours(first))
     assert bench.count() == rows
+    figures["admin preview of update"] = timed(admin_preview(second))
     figures["import update"] = timed(ours(second))
     assert bench.filter(name__endswith=" B").count() == rows
     bench.filter(parent__isnull=False).delete()

@@ -135,9 +135,9 @@ def test_admin_preview_shows_the_values_about_to_be_imported(admin_client, provi
     preview = page_text(response).split('class="import-preview"', 1)[1]
     assert "33-STC" in preview
     assert "Sở Tài chính" in preview
-    # An update is shown as a diff of the old name and the new one.
-    changed = re.sub(r"<[^>]+>", "", preview)
-    assert "Sở Tư pháp cũmới" in changed or "Sở Tư pháp mớicũ" in changed
+    # An update shows the old name struck out beside the new one; a new row just its values.
+    assert "<del>Sở Tư pháp cũ</del> <ins>Sở Tư pháp mới</ins>" in preview
+    assert "<del>" not in preview.split("33-STC", 1)[1].split("</tr>", 1)[0]
     assert Agency.objects.get(code="33-STP").name == "Sở Tư pháp cũ"
 
 
