@@ -88,3 +88,30 @@ def _test_settings(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+def make_round(province, agencies, inspectors=(), number=None, year=2026, **fields):
+    """A round on the default checklist with a draft inspection per agency."""
+    from inspections.models import Checklist
+    from inspections.services import round_create
+
+    return round_create(
+        user=None,
+        province=province,
+        agencies=agencies,
+        inspectors=list(inspectors),
+        year=year,
+        number=number or next(_serial),
+        checklist=fields.pop("checklist", None) or Checklist.objects.get(code="QD19-2015"),
+        **fields,
+    )
+
+
+def answer_all(inspection, user, result="conforming", note=""):
+    """Answer every criterion of an inspection through the service, as the page does."""
+    from inspections.services import answer_save
+
+    for answer in inspection.answers.select_related("inspection"):
+        answer_save(
+            answer=answer, user=user, result=result, note=note, base_version=answer.version
+        )

@@ -71,7 +71,9 @@ class AgencyQuerySet(models.QuerySet):
             return self
         if role == Role.PROVINCIAL_STAFF:
             return self.filter(province_id=user.profile.province_id)
-        # Inspectors reach agencies only through the inspections assigned to them.
+        if role == Role.INSPECTOR:
+            # Inspectors reach agencies only through the inspections assigned to them.
+            return self.filter(pk__in=self.model.objects.filter(inspections__inspectors=user))
         return self.none()
 
     def search(self, text):

@@ -1,18 +1,11 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 
 from agencies.forms import AgencyFilterForm
-from agencies.models import Agency, Role, role_of
+from agencies.models import Agency
 
 PAGE_SIZE = 50
-
-
-@login_required
-def home(request):
-    if role_of(request.user) in (Role.ADMIN, Role.PROVINCIAL_STAFF, Role.NATIONAL_VIEWER):
-        return redirect("agency_list")
-    return render(request, "agencies/home.html")
 
 
 @login_required

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "import_export",
+    "simple_history",
     "agencies",
     "inspections",
     "reports",
@@ -143,3 +144,5 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }
+# Evidence photos and PDFs, and corrective-action records.
+EVIDENCE_MAX_BYTES = 10 * 1024 * 1024

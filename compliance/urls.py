@@ -1,8 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from compliance.views import home
+
 urlpatterns = [
+    path("", home, name="home"),
     path("", include("agencies.urls")),
+    path("", include("inspections.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

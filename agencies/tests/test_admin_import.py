@@ -7,6 +7,7 @@ import re
 
 import openpyxl
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -39,8 +40,8 @@ def provinces(db):
 
 @pytest.fixture
 def admin_client(client, admin_user):
-    # English, so the assertions read the messages as the code writes them.
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    # English, chosen as a user would, so the assertions read the messages as written.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     client.force_login(admin_user)
     return client
 

@@ -1,0 +1,126 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import Agency, Role
+from inspections.models import Checklist, Round
+
+
+def province_inspectors(province_id):
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True, profile__role=Role.INSPECTOR, profile__province_id=province_id
+        )
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+class InspectorChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, user):
+        return user.get_full_name() or user.username
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class RoundForm(forms.ModelForm):
+    agencies = forms.ModelMultipleChoiceField(
+        label=_("Agencies to inspect"), queryset=Agency.objects.none()
+    )
+    inspectors = InspectorChoiceField(
+        label=_("Inspection team (assigned to every agency)"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Round
+        fields = [
+            "year",
+            "number",
+            "title",
+            "decision_number",
+            "decision_date",
+            "checklist",
+            "starts_on",
+            "ends_on",
+        ]
+        widgets = {
+            "decision_date": DateInput(),
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
+        }
+
+    def __init__(self, *args, province, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.province = province
+        self.instance.province = province
+        self.fields["agencies"].queryset = Agency.objects.filter(province=province, active=True)
+        self.fields["inspectors"].queryset = province_inspectors(province.pk)
+        # Only the newest version of each checklist is offered for new rounds.
+        latest = {}
+        for checklist in Checklist.objects.order_by("code", "-version"):
+            latest.setdefault(checklist.code, checklist.pk)
+        self.fields["checklist"].queryset = Checklist.objects.filter(pk__in=latest.values())
+        self.fields["checklist"].initial = next(iter(latest.values()), None)
+        for name, field in self.fields.items():
+            if name not in ("agencies", "inspectors"):
+                css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+                field.widget.attrs.setdefault("class", css)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("year") and data.get("number"):
+            taken = Round.objects.filter(
+                province=self.province, year=data["year"], number=data["number"]
+            )
+            if taken.exists():
+                self.add_error(
+                    "number",
+                    _("Round %(number)s of %(year)s already exists in this province.")
+                    % {"number": data["number"], "year": data["year"]},
+                )
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", _("The round cannot end before it starts."))
+        return data
+
+
+class AssignForm(forms.Form):
+    inspectors = InspectorChoiceField(
+        label=_("Inspectors"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, province_id, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["inspectors"].queryset = province_inspectors(province_id)
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for return"),
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class DueDateForm(forms.Form):
+    due_on = forms.DateField(label=_("Due date"), widget=DateInput(attrs={"class": "form-control"}))
+
+
+class RecordForm(forms.Form):
+    record = forms.FileField(label=_("Corrective action record (PDF or photo)"))
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+    )

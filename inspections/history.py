@@ -1,0 +1,75 @@
+"""The history shown on an inspection: every answer change and status change, newest first."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from inspections.models import Answer, Inspection
+
+
+@dataclass
+class Entry:
+    at: datetime
+    user: str
+    what: str
+    before: str
+    after: str
+    reason: str = ""
+
+
+def _answer_text(record):
+    if not record:
+        return ""
+    label = Answer.Result(record.result).label if record.result else "—"
+    return f"{label}: {record.note}" if record.note else str(label)
+
+
+def inspection_history(inspection):
+    """Two queries whatever the length: answers' history and the inspection's own."""
+    entries = []
+    answer_records = (
+        Answer.history.filter(inspection_id=inspection.pk)
+        .select_related("history_user", "criterion")
+        .order_by("history_date", "history_id")
+    )
+    last = {}
+    for record in answer_records:
+        before = last.get(record.id)
+        last[record.id] = record
+        if before and (before.result, before.note) == (record.result, record.note):
+            continue
+        entries.append(
+            Entry(
+                at=record.history_date,
+                user=_username(record),
+                what=record.criterion.code,
+                before=_answer_text(before),
+                after=_answer_text(record),
+            )
+        )
+    status_records = (
+        Inspection.history.filter(id=inspection.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    status = Inspection.Status.DRAFT
+    for record in status_records:
+        if record.status == status:
+            continue
+        entries.append(
+            Entry(
+                at=record.history_date,
+                user=_username(record),
+                what=str(Inspection._meta.get_field("status").verbose_name),
+                before=Inspection.Status(status).label,
+                after=Inspection.Status(record.status).label,
+                reason=record.history_change_reason or "",
+            )
+        )
+        status = record.status
+    entries.sort(key=lambda entry: entry.at, reverse=True)
+    return entries
+
+
+def _username(record):
+    user = record.history_user
+    return (user.get_full_name() or user.get_username()) if user else "—"

@@ -1,0 +1,423 @@
+import uuid
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from agencies.models import Agency, Province, Role, role_of
+
+
+class Checklist(models.Model):
+    """A versioned list of criteria. Frozen once a round uses it: edits make a new version."""
+
+    code = models.CharField(_("code"), max_length=32)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    title = models.CharField(_("title"), max_length=255)
+    legal_basis = models.TextField(_("legal basis"), blank=True)
+    good_from = models.DecimalField(
+        _("score for 'good' from"), max_digits=4, decimal_places=1, default=Decimal("90")
+    )
+    meets_from = models.DecimalField(
+        _("score for 'meets requirements' from"),
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal("70"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code", "-version"]
+        verbose_name = _("checklist")
+        verbose_name_plural = _("checklists")
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="checklist_code_version"),
+            models.CheckConstraint(
+                name="checklist_thresholds_ordered",
+                condition=Q(meets_from__lte=models.F("good_from")),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} v{self.version}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            validate_not_frozen(self)
+        super().save(*args, **kwargs)
+
+    def is_frozen(self):
+        return self.pk is not None and self.rounds.exists()
+
+    def rating_for(self, score):
+        """The tier a score falls in, with this checklist's thresholds."""
+        if score is None:
+            return ""
+        if score >= self.good_from:
+            return Inspection.Rating.GOOD
+        if score >= self.meets_from:
+            return Inspection.Rating.MEETS
+        return Inspection.Rating.NOT_MEETING
+
+
+class Criterion(models.Model):
+    checklist = models.ForeignKey(Checklist, on_delete=models.CASCADE, related_name="criteria")
+    code = models.CharField(_("code"), max_length=16)
+    title = models.CharField(_("criterion"), max_length=500)
+    guidance = models.TextField(_("guidance"), blank=True)
+    iso_clause = models.CharField(_("ISO 9001:2015 clause"), max_length=16, blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    weight = models.PositiveIntegerField(_("weight"), default=1)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["checklist", "order", "code"]
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+        constraints = [
+            models.UniqueConstraint(fields=["checklist", "code"], name="criterion_code_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.code}. {self.title}"
+
+    def save(self, *args, **kwargs):
+        validate_not_frozen(self.checklist)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        validate_not_frozen(self.checklist)
+        return super().delete(*args, **kwargs)
+
+
+class RoundQuerySet(models.QuerySet):
+    def for_user(self, user):
+        role = role_of(user)
+        if role in (Role.ADMIN, Role.NATIONAL_VIEWER):
+            return self
+        if role == Role.PROVINCIAL_STAFF:
+            return self.filter(province_id=user.profile.province_id)
+        if role == Role.INSPECTOR:
+            assigned = Inspection.objects.filter(inspectors=user).values("round_id")
+            return self.filter(Q(pk__in=assigned) | Q(team=user)).distinct()
+        return self.none()
+
+
+class Round(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="rounds", verbose_name=_("province")
+    )
+    year = models.PositiveIntegerField(_("year"))
+    number = models.PositiveIntegerField(_("round number"))
+    title = models.CharField(_("title"), max_length=255, blank=True)
+    decision_number = models.CharField(_("decision number"), max_length=64, blank=True)
+    decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    checklist = models.ForeignKey(
+        Checklist, on_delete=models.PROTECT, related_name="rounds", verbose_name=_("checklist")
+    )
+    starts_on = models.DateField(_("starts on"), null=True, blank=True)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    team = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="team_rounds", verbose_name=_("team")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RoundQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "-number"]
+        verbose_name = _("inspection round")
+        verbose_name_plural = _("inspection rounds")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "year", "number"], name="round_number_unique_per_year"
+            ),
+            models.CheckConstraint(
+                name="round_ends_after_start",
+                condition=Q(starts_on__isnull=True)
+                | Q(ends_on__isnull=True)
+                | Q(ends_on__gte=models.F("starts_on")),
+            ),
+        ]
+
+    def __str__(self):
+        return _("Round %(number)s/%(year)s, %(province)s") % {
+            "number": self.number,
+            "year": self.year,
+            "province": self.province.name,
+        }
+
+
+class InspectionQuerySet(models.QuerySet):
+    def for_user(self, user):
+        role = role_of(user)
+        if role in (Role.ADMIN, Role.NATIONAL_VIEWER):
+            return self
+        if role == Role.PROVINCIAL_STAFF:
+            return self.filter(round__province_id=user.profile.province_id)
+        if role == Role.INSPECTOR:
+            return self.filter(inspectors=user)
+        return self.none()
+
+
+class Inspection(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned")
+        APPROVED = "approved", _("Approved")
+
+    class Rating(models.TextChoices):
+        GOOD = "good", _("Good")
+        MEETS = "meets", _("Meets requirements")
+        NOT_MEETING = "not_meeting", _("Not yet meeting")
+
+    round = models.ForeignKey(
+        Round, on_delete=models.CASCADE, related_name="inspections", verbose_name=_("round")
+    )
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="inspections", verbose_name=_("agency")
+    )
+    inspectors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="inspections",
+        verbose_name=_("inspectors"),
+    )
+    visited_on = models.DateField(_("visited on"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    score = models.DecimalField(_("score"), max_digits=4, decimal_places=1, null=True, blank=True)
+    rating = models.CharField(_("rating"), max_length=12, choices=Rating.choices, blank=True)
+    conclusion = models.TextField(_("conclusion"), blank=True)
+    return_reason = models.TextField(_("reason for return"), blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Bumped by every status change, so two reviewers cannot act on the same state twice.
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords(excluded_fields=["conclusion"])
+
+    objects = InspectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["round", "agency__sort_key"]
+        verbose_name = _("inspection")
+        verbose_name_plural = _("inspections")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "agency"], name="inspection_agency_once")
+        ]
+
+    def __str__(self):
+        return f"{self.agency.name} ({self.round})"
+
+    @property
+    def is_editable(self):
+        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+    def can_edit(self, user):
+        """Assigned inspectors fill the checklist while it is a draft or returned."""
+        return (
+            self.is_editable
+            and role_of(user) == Role.INSPECTOR
+            and self.inspectors.filter(pk=user.pk).exists()
+        )
+
+    def can_review(self, user):
+        """Provincial staff of the round's province approve or return submitted work."""
+        role = role_of(user)
+        if role == Role.ADMIN:
+            return True
+        return role == Role.PROVINCIAL_STAFF and user.profile.province_id == self.round.province_id
+
+    def compute_score(self, answers):
+        """100 × (conforming + ½ partial) / (answered − not applicable), half up to 0.1.
+
+        None when nothing applicable was answered.
+        """
+        counted = [a.result for a in answers if a.result and a.result != Answer.Result.NA]
+        if not counted:
+            return None
+        points = sum(
+            Decimal(1) if r == Answer.Result.CONFORMING else Decimal("0.5")
+            for r in counted
+            if r in (Answer.Result.CONFORMING, Answer.Result.PARTIAL)
+        )
+        score = Decimal(100) * points / Decimal(len(counted))
+        return score.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+    def missing_for_submit(self, answers):
+        """What stops submission: criteria unanswered, and partial/nonconforming without a note."""
+        unanswered = [a.criterion.code for a in answers if not a.result]
+        without_note = [
+            a.criterion.code
+            for a in answers
+            if a.result in (Answer.Result.PARTIAL, Answer.Result.NONCONFORMING)
+            and not a.note.strip()
+        ]
+        return unanswered, without_note
+
+    def state(self, answered_count):
+        """The round page's state: a draft with no answer yet is 'not started'."""
+        if self.status == self.Status.DRAFT:
+            return "in_progress" if answered_count else "not_started"
+        return self.status
+
+
+STATE_LABELS = {
+    "not_started": _("Not started"),
+    "in_progress": _("In progress"),
+    "submitted": _("Submitted"),
+    "returned": _("Returned"),
+    "approved": _("Approved"),
+}
+
+
+class Answer(models.Model):
+    class Result(models.TextChoices):
+        CONFORMING = "conforming", _("Conforming")
+        PARTIAL = "partial", _("Partly conforming")
+        NONCONFORMING = "nonconforming", _("Nonconforming")
+        NA = "not_applicable", _("Not applicable")
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="answers")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="answers")
+    result = models.CharField(_("result"), max_length=16, choices=Result.choices, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    # Optimistic locking: a save names the version it started from.
+    version = models.PositiveIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["criterion__order", "criterion__code"]
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(fields=["inspection", "criterion"], name="answer_once")
+        ]
+
+    def __str__(self):
+        return f"{self.criterion.code}: {self.get_result_display() or '—'}"
+
+
+def evidence_path(instance, filename):
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"evidence/{instance.answer.inspection_id}/{uuid.uuid4().hex}.{extension}"
+
+
+class Evidence(models.Model):
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(upload_to=evidence_path)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+
+    def __str__(self):
+        return self.original_name
+
+
+class SaveKey(models.Model):
+    """An autosave already applied. Inserting the key first makes a replay a no-op."""
+
+    key = models.UUIDField(primary_key=True)
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="+")
+    version = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return str(self.key)
+
+
+class FindingQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(inspection__in=Inspection.objects.for_user(user))
+
+    def overdue(self, today):
+        return self.filter(status=Finding.Status.OPEN, due_on__lt=today)
+
+
+def finding_record_path(instance, filename):
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"corrective/{instance.inspection_id}/{uuid.uuid4().hex}.{extension}"
+
+
+class Finding(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        SUBMITTED = "submitted", _("Corrective action submitted")
+        VERIFIED = "verified", _("Verified and closed")
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="findings")
+    answer = models.OneToOneField(Answer, on_delete=models.CASCADE, related_name="finding")
+    description = models.TextField(_("description"))
+    due_on = models.DateField(_("due date"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    record = models.FileField(
+        _("corrective action record"), upload_to=finding_record_path, blank=True
+    )
+    record_name = models.CharField(max_length=255, blank=True)
+    record_content_type = models.CharField(max_length=100, blank=True)
+    record_note = models.TextField(_("corrective action note"), blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    verified_on = models.DateField(_("verified on"), null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["record"])
+
+    objects = FindingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        verbose_name = _("finding")
+        verbose_name_plural = _("findings")
+
+    def __str__(self):
+        return f"{self.answer.criterion.code}: {self.description[:60]}"
+
+    def is_overdue(self, today):
+        return self.status == self.Status.OPEN and self.due_on < today
+
+
+def validate_not_frozen(checklist):
+    if checklist.is_frozen():
+        raise ValidationError(
+            _("Checklist %(checklist)s is used by a round and cannot change; make a new version.")
+            % {"checklist": checklist}
+        )

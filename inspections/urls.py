@@ -1,0 +1,29 @@
+from django.urls import path
+
+from inspections import views
+
+urlpatterns = [
+    path("my/", views.my_inspections, name="my_inspections"),
+    path("rounds/", views.round_list, name="round_list"),
+    path("rounds/new/", views.round_create, name="round_create"),
+    path("rounds/new/agencies/", views.round_agency_choices, name="round_agency_choices"),
+    path("rounds/<int:pk>/", views.round_detail, name="round_detail"),
+    path("inspections/<int:pk>/", views.inspection_detail, name="inspection_detail"),
+    path(
+        "inspections/<int:pk>/answers/<int:answer_pk>/",
+        views.answer_save,
+        name="answer_save",
+    ),
+    path(
+        "inspections/<int:pk>/answers/<int:answer_pk>/evidence/",
+        views.evidence_upload,
+        name="evidence_upload",
+    ),
+    path("inspections/<int:pk>/submit/", views.inspection_submit, name="inspection_submit"),
+    path("inspections/<int:pk>/return/", views.inspection_return, name="inspection_return"),
+    path("inspections/<int:pk>/approve/", views.inspection_approve, name="inspection_approve"),
+    path("inspections/<int:pk>/assign/", views.inspection_assign, name="inspection_assign"),
+    path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
+    path("findings/<int:pk>/", views.finding_detail, name="finding_detail"),
+    path("findings/<int:pk>/record/", views.finding_record, name="finding_record"),
+]
