@@ -8,17 +8,10 @@ bulk_update, as a ratio. Target: the import within 2x the baseline.
         [--pg postgres://postgres:postgres@127.0.0.1:5432/bench_compliance]
 """
 
-import argparse
 import io
-import os
-import subprocess
-import sys
-import tempfile
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from common import run, timed
+
 COLUMNS = ["code", "name", "level", "province_code", "parent_code", "applicability",
            "iso_version", "announced_on", "reannounced_on"]  # fmt: skip
 PROVINCES = ["01", "04", "08", "11", "12", "14", "15", "19", "20", "22", "24", "25", "31",
@@ -82,19 +75,9 @@ def baseline(data):
     )
 
 
-def timed(function):
-    start = time.perf_counter()
-    function()
-    return time.perf_counter() - start
-
-
-def run_one(rows):
+def measure(args):
     """Inside a child process whose DATABASE_URL names a fresh database."""
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "compliance.settings")
-    django.setup()
-    from django.core.management import call_command
+    rows = args.rows
     from django.db import connection
 
     from agencies.models import Agency
@@ -102,8 +85,6 @@ def run_one(rows):
     from agencies.services import agencies_import
     from agencies.spreadsheets import read_table
 
-    call_command("migrate", verbosity=0)
-    call_command("load_divisions", verbosity=0, stdout=io.StringIO())
     first, second = make_workbook(rows, "A"), make_workbook(rows, "B")
     bench = Agency.objects.filter(code__startswith="BX-")
 
@@ -140,51 +121,10 @@ def run_one(rows):
         )
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--rows", type=int, default=15000)
-    parser.add_argument(
-        "--pg", default="postgres://postgres:postgres@127.0.0.1:5432/bench_compliance"
-    )
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.child:
-        run_one(args.rows)
-        return
-    print(f"{args.rows} agencies from .xlsx; target: ratio <= 2.0")
-    with tempfile.TemporaryDirectory() as folder:
-        targets = [f"sqlite:///{folder}/bench.sqlite3"]
-        if _reset_postgres(args.pg):
-            targets.append(args.pg)
-        else:
-            print("PostgreSQL not reachable: skipped")
-        for url in targets:
-            env = {**os.environ, "DATABASE_URL": url, "DEBUG": "0"}
-            subprocess.run([sys.executable, __file__, "--child", "--rows", str(args.rows)],
-                           env=env, check=True)  # fmt: skip
-
-
-def _reset_postgres(url):
-    try:
-        import dj_database_url
-        import psycopg2
-    except ImportError:
-        return False
-    config = dj_database_url.parse(url)
-    try:
-        connection = psycopg2.connect(
-            dbname="postgres", user=config["USER"], password=config["PASSWORD"],
-            host=config["HOST"], port=config["PORT"],
-        )  # fmt: skip
-    except psycopg2.OperationalError:
-        return False
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{config["NAME"]}"')
-        cursor.execute(f'CREATE DATABASE "{config["NAME"]}"')
-    connection.close()
-    return True
-
-
 if __name__ == "__main__":
-    main()
+    run(
+        __file__,
+        measure,
+        lambda args: f"{args.rows} agencies from .xlsx; target: ratio <= 2.0",
+        lambda parser: parser.add_argument("--rows", type=int, default=15000),
+    )

@@ -150,6 +150,7 @@ def round_detail(request, pk):
     elif state == "overdue":
         inspections = inspections.filter(overdue__gt=0)
     rows = [(i, i.state(i.answered)) for i in inspections]
+    rows = [(i, state, STATE_LABELS[state]) for i, state in rows]
     return render(
         request,
         "inspections/round_detail.html",

@@ -542,9 +542,7 @@ def test_corrective_action_record_is_stored_with_its_bytes(finding, inspector_a,
     assert str(media) in stored.record.path
 
 
-def test_record_from_someone_outside_the_inspection_is_refused(
-    province_a, finding, staff_b, media
-):
+def test_record_from_someone_outside_the_inspection_is_refused(province_a, finding, staff_b, media):
     outsider = make_user(Role.INSPECTOR, province_a)
     for user in (outsider, staff_b):
         with pytest.raises(PermissionDenied):

@@ -1,0 +1,102 @@
+"""What every benchmark shares: run the measuring part once per database, in a child
+process whose DATABASE_URL names a fresh database (a temporary SQLite file, then
+PostgreSQL when reachable)."""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_PG = "postgres://postgres:postgres@127.0.0.1:5432/bench_compliance"
+
+
+def timed(function):
+    start = time.perf_counter()
+    function()
+    return time.perf_counter() - start
+
+
+def median_ms(function, repeat):
+    return statistics.median(timed(function) for _ in range(repeat)) * 1000
+
+
+def setup_django():
+    """In the child: settings, migrations and the divisions, on the fresh database."""
+    import io
+
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "compliance.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    # Pages render with the source static files, as in tests: no collectstatic needed.
+    settings.STORAGES["staticfiles"] = {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+    }
+
+    call_command("migrate", verbosity=0)
+    call_command("load_divisions", verbosity=0, stdout=io.StringIO())
+
+
+def run(script, measure, headline, add_arguments=None):
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--pg", default=DEFAULT_PG)
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    if add_arguments:
+        add_arguments(parser)
+    args = parser.parse_args()
+    if args.child:
+        setup_django()
+        measure(args)
+        return
+    print(headline(args))
+    with tempfile.TemporaryDirectory() as folder:
+        targets = [f"sqlite:///{folder}/bench.sqlite3"]
+        if reset_postgres(args.pg):
+            targets.append(args.pg)
+        else:
+            print("PostgreSQL not reachable: skipped")
+        for url in targets:
+            env = {
+                **os.environ,
+                "DATABASE_URL": url,
+                "DEBUG": "0",
+                "MEDIA_ROOT": folder,
+                "ALLOWED_HOSTS": "testserver",
+                "PYTHONWARNINGS": "ignore::UserWarning",
+            }
+            command = [sys.executable, script, "--child", *sys.argv[1:]]
+            subprocess.run(command, env=env, check=True)
+
+
+def reset_postgres(url):
+    try:
+        import dj_database_url
+        import psycopg2
+    except ImportError:
+        return False
+    config = dj_database_url.parse(url)
+    try:
+        connection = psycopg2.connect(
+            dbname="postgres",
+            user=config["USER"],
+            password=config["PASSWORD"],
+            host=config["HOST"],
+            port=config["PORT"],
+        )
+    except psycopg2.OperationalError:
+        return False
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{config["NAME"]}"')
+        cursor.execute(f'CREATE DATABASE "{config["NAME"]}"')
+    connection.close()
+    return True
