@@ -1,12 +1,15 @@
 """Writes that span several models or must not be half-done: the inspection workflow."""
 
 import datetime
+from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from agencies.bulk import bulk_update_values
+from inspections import workbooks
 from inspections.models import (
     Answer,
     Checklist,
@@ -136,17 +139,23 @@ def inspection_submit(*, inspection, user):
             )
         if problems:
             raise ValidationError(problems)
-        score = inspection.compute_score(answers)
-        _set_status(
-            inspection,
-            user,
-            Inspection.Status.SUBMITTED,
-            score=score,
-            rating=inspection.round.checklist.rating_for(score),
-            submitted_at=timezone.now(),
-            return_reason="",
-        )
+        mark_submitted(inspection, user, answers)
     return inspection
+
+
+def mark_submitted(inspection, user, answers, reason=""):
+    """Score, rate and submit an inspection whose answers were checked complete."""
+    score = inspection.compute_score(answers)
+    _set_status(
+        inspection,
+        user,
+        Inspection.Status.SUBMITTED,
+        reason=reason,
+        score=score,
+        rating=inspection.round.checklist.rating_for(score),
+        submitted_at=timezone.now(),
+        return_reason="",
+    )
 
 
 def _review(inspection, user, version):
@@ -270,3 +279,206 @@ def checklist_new_version(*, checklist):
             ]
         )
     return copy
+
+
+@dataclass
+class ChecklistImport:
+    """What a workbook import did, or (dry run) would do."""
+
+    round: Round
+    new_answers: int = 0
+    changed_answers: int = 0
+    unchanged_answers: int = 0
+    conclusions: int = 0
+    skipped: list = field(default_factory=list)
+    to_submit: list = field(default_factory=list)
+    not_complete: list = field(default_factory=list)
+    # (agency, criterion code, answer as it is, new result label, new note)
+    changes: list = field(default_factory=list)
+
+
+class WorkbookRefused(Exception):
+    """Nothing was imported; `problems` names the sheet, row and column of each."""
+
+    def __init__(self, problems):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def checklists_import(
+    *, data, filename, user=None, submit=False, round_=None, scope_user=None, dry_run=False
+):
+    """Read a filled checklist workbook and save its answers: all rows or none.
+
+    `round_` (the round page's upload) must be the workbook's round; `scope_user` limits
+    the rows to inspections that user may see, and for an inspector to those assigned to
+    it. An empty cell changes nothing. Approved or submitted inspections are skipped, and
+    the report says so. The same file imported twice changes nothing the second time.
+    """
+    try:
+        parsed = workbooks.read_workbook(data, filename)
+    except workbooks.WorkbookError as error:
+        raise WorkbookRefused([str(error)]) from error
+    rounds = Round.objects.for_user(scope_user) if scope_user else Round.objects.all()
+    workbook_round = rounds.select_related("checklist").filter(pk=parsed.round_id).first()
+    if workbook_round is None:
+        raise WorkbookRefused(
+            [
+                _("%(name)s belongs to round %(id)s, which does not exist or is not yours.")
+                % {"name": filename, "id": parsed.round_id}
+            ]  # fmt: skip
+        )
+    if round_ is not None and round_.pk != workbook_round.pk:
+        raise WorkbookRefused(
+            [
+                _("%(name)s is the workbook of another round (%(other)s), not of %(round)s.")
+                % {"name": filename, "other": workbook_round, "round": round_}
+            ]  # fmt: skip
+        )
+    round_ = workbook_round
+    criteria = {c.code: c for c in round_.checklist.criteria.all()}
+    problems = workbooks.check_header(parsed, list(criteria))
+    if problems:
+        raise WorkbookRefused(problems)
+    inspections = Inspection.objects.filter(round=round_).select_related("agency")
+    if scope_user is not None:
+        inspections = inspections.filter(pk__in=Inspection.objects.for_user(scope_user))
+    inspections = {i.agency.code: i for i in inspections}
+    for inspection in inspections.values():
+        inspection.round = round_  # one round for all: no query per row when rating
+    answers = {}
+    for answer in Answer.objects.filter(inspection__round=round_).select_related("criterion"):
+        answers[(answer.inspection_id, answer.criterion.code)] = answer
+    report = ChecklistImport(round=round_)
+    planned, conclusions, seen = [], [], {}
+    sheet = workbooks.DATA_SHEET
+
+    def where(row, column):
+        return _("Sheet «%(sheet)s», row %(row)d, column %(column)s (%(name)s)") % {
+            "sheet": sheet,
+            "row": row.line,
+            "column": workbooks.column_letter(parsed, column),
+            "name": column,
+        }
+
+    for row in parsed.rows:
+        inspection = inspections.get(row.agency_code)
+        if inspection is None:
+            problems.append(
+                where(row, "agency_code")
+                + ": "
+                + _("agency %(code)r is not in this round%(yours)s.")
+                % {
+                    "code": row.agency_code,
+                    "yours": _(" or not assigned to you") if scope_user else "",
+                }
+            )
+            continue
+        if row.agency_code in seen:
+            problems.append(
+                where(row, "agency_code")
+                + ": "
+                + _("agency %(code)r appears twice: first on row %(first)d.")
+                % {"code": row.agency_code, "first": seen[row.agency_code]}
+            )
+            continue
+        seen[row.agency_code] = row.line
+        row_changes, final = [], {}
+        for code in criteria:
+            answer = answers[(inspection.pk, code)]
+            result, note = answer.result, answer.note
+            if code in parsed.header:
+                value = workbooks.parse_result(row.cells.get(code))
+                if value is None:
+                    problems.append(
+                        where(row, code)
+                        + ": "
+                        + _("%(value)r is not one of: %(allowed)s.")
+                        % {
+                            "value": row.cells.get(code),
+                            "allowed": ", ".join(workbooks.RESULT_LABELS.values()),
+                        }
+                    )
+                    continue
+                result = value or result
+            note_column = f"{code}_note"
+            if note_column in parsed.header:
+                note = workbooks.clean_text(row.cells.get(note_column)) or note
+            final[code] = (result, note)
+            if (result, note) != (answer.result, answer.note):
+                row_changes.append((answer, result, note))
+            elif answer.result:
+                report.unchanged_answers += 1
+            if (
+                submit
+                and result in (Answer.Result.PARTIAL, Answer.Result.NONCONFORMING)
+                and not note.strip()
+            ):
+                problems.append(
+                    where(row, note_column if note_column in parsed.header else code)
+                    + ": "
+                    + _("%(code)s is %(result)s: a note is needed to submit.")
+                    % {"code": code, "result": workbooks.RESULT_LABELS[result]}
+                )
+        conclusion = inspection.conclusion
+        if "conclusion" in parsed.header:
+            conclusion = workbooks.clean_text(row.cells.get("conclusion")) or conclusion
+        if not inspection.is_editable:
+            if row_changes or conclusion != inspection.conclusion:
+                report.skipped.append(
+                    _("Row %(row)d, %(agency)s: not changed, the inspection is %(status)s.")
+                    % {
+                        "row": row.line,
+                        "agency": inspection.agency.name,
+                        "status": inspection.get_status_display().lower(),
+                    }
+                )
+            continue
+        planned.extend(row_changes)
+        for answer, result, note in row_changes:
+            if answer.result:
+                report.changed_answers += 1
+            elif result:
+                report.new_answers += 1
+            label = Answer.Result(result).label if result else ""
+            report.changes.append((inspection.agency, answer.criterion.code, answer, label, note))
+        if conclusion != inspection.conclusion:
+            inspection.conclusion = conclusion
+            conclusions.append(inspection)
+        if submit:
+            missing = [code for code, (result, _note) in final.items() if not result]
+            if missing:
+                report.not_complete.append((inspection.agency, missing))
+            elif len(final) == len(criteria):
+                report.to_submit.append(inspection)
+    if problems:
+        raise WorkbookRefused(problems)
+    report.conclusions = len(conclusions)
+    if not dry_run:
+        _apply_import(report, planned, conclusions, user, filename)
+    return report
+
+
+def _apply_import(report, planned, conclusions, user, filename):
+    now = timezone.now()
+    reason = _("imported from %(name)s") % {"name": filename}
+    changed = []
+    for answer, result, note in planned:
+        answer.result, answer.note = result, note
+        answer.answered_by, answer.answered_at = user, now
+        answer.version += 1
+        changed.append(answer)
+    with transaction.atomic():
+        bulk_update_values(
+            Answer, changed, ["result", "note", "answered_by", "answered_at", "version"]
+        )
+        Answer.history.bulk_history_create(
+            changed, update=True, default_user=user, default_change_reason=reason, default_date=now
+        )
+        bulk_update_values(Inspection, conclusions, ["conclusion"])
+        if report.to_submit:
+            by_inspection = {}
+            for answer in Answer.objects.filter(inspection__in=report.to_submit):
+                by_inspection.setdefault(answer.inspection_id, []).append(answer)
+            for inspection in report.to_submit:
+                mark_submitted(inspection, user, by_inspection[inspection.pk], reason=reason)

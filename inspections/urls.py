@@ -8,6 +8,8 @@ urlpatterns = [
     path("rounds/new/", views.round_create, name="round_create"),
     path("rounds/new/agencies/", views.round_agency_choices, name="round_agency_choices"),
     path("rounds/<int:pk>/", views.round_detail, name="round_detail"),
+    path("rounds/<int:pk>/workbook/", views.round_workbook, name="round_workbook"),
+    path("rounds/<int:pk>/import/", views.round_import, name="round_import"),
     path("inspections/<int:pk>/", views.inspection_detail, name="inspection_detail"),
     path(
         "inspections/<int:pk>/answers/<int:answer_pk>/",

@@ -1,8 +1,12 @@
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db.models import Count, Prefetch, Q
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,8 +15,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agencies.models import Agency, Role, role_of
-from inspections import services
-from inspections.forms import AssignForm, DueDateForm, RecordForm, ReturnForm, RoundForm
+from inspections import services, workbooks
+from inspections.forms import (
+    AssignForm,
+    DueDateForm,
+    RecordForm,
+    ReturnForm,
+    RoundForm,
+    WorkbookUploadForm,
+)
 from inspections.history import inspection_history
 from inspections.models import (
     STATE_LABELS,
@@ -36,18 +47,21 @@ def _staff_province(user):
 @login_required
 def my_inspections(request):
     inspections = (
-        Inspection.objects.filter(inspectors=request.user)
-        .select_related("agency", "round")
+        Inspection.objects.for_user(request.user)
+        .filter(inspectors=request.user)
+        .select_related("agency", "round__province")
         .annotate(
             answered=Count("answers", filter=ANSWERED, distinct=True),
             total=Count("answers", distinct=True),
         )
         .order_by("status", "agency__sort_key")
     )
+    inspections = list(inspections)
+    rounds = list({i.round_id: i.round for i in inspections}.values())
     return render(
         request,
         "inspections/my_inspections.html",
-        {"inspections": inspections, "labels": STATE_LABELS},
+        {"inspections": inspections, "rounds": rounds, "labels": STATE_LABELS},
     )
 
 
@@ -160,6 +174,7 @@ def round_detail(request, pk):
             "state": state,
             "labels": STATE_LABELS,
             "can_manage": _can_manage(request.user, round_),
+            "can_import": _can_import(request.user, round_),
         },
     )
 
@@ -483,3 +498,116 @@ def finding_record(request, pk):
     if not finding.record:
         raise Http404
     return _file_response(finding.record, finding.record_name, finding.record_content_type)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+def round_workbook(request, pk):
+    """The round's checklists as a workbook: the whole round, or an inspector's agencies."""
+    round_ = get_object_or_404(
+        Round.objects.for_user(request.user).select_related("province", "checklist"), pk=pk
+    )
+    inspections = list(
+        Inspection.objects.for_user(request.user)
+        .filter(round=round_)
+        .select_related("agency")
+        .order_by("agency__sort_key")
+    )
+    response = HttpResponse(workbooks.export_workbook(round_, inspections), content_type=XLSX)
+    filename = f"phieu-kiem-tra-{round_.province_id}-{round_.year}-dot-{round_.number}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _can_import(user, round_):
+    return role_of(user) in (Role.ADMIN, Role.INSPECTOR) or _can_manage(user, round_)
+
+
+@login_required
+def round_import(request, pk):
+    """Upload a filled workbook, see what would change, then confirm."""
+    round_ = get_object_or_404(
+        Round.objects.for_user(request.user).select_related("province", "checklist"), pk=pk
+    )
+    if not _can_import(request.user, round_):
+        raise Http404
+    pending = request.session.get("workbook_imports", {})
+    context = {"round": round_, "form": WorkbookUploadForm()}
+    if request.method == "POST":
+        token = request.POST.get("token")
+        if token:
+            # Confirmation: the file the preview was made from, kept on the server.
+            stored = pending.pop(token, None)
+            request.session["workbook_imports"] = pending
+            if not stored or stored["round"] != round_.pk:
+                messages.error(request, _("This preview has expired; upload the file again."))
+                return redirect("round_import", pk=pk)
+            data = default_storage.open(stored["path"]).read()
+            default_storage.delete(stored["path"])
+            return _import(request, round_, data, stored["name"], stored["submit"])
+        form = WorkbookUploadForm(request.POST, request.FILES)
+        context["form"] = form
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            data = upload.read()
+            submit = form.cleaned_data["submit"]
+            try:
+                report = services.checklists_import(
+                    data=data,
+                    filename=upload.name,
+                    user=request.user,
+                    submit=submit,
+                    round_=round_,
+                    scope_user=request.user,
+                    dry_run=True,
+                )
+            except services.WorkbookRefused as refused:
+                context["problems"] = refused.problems
+            else:
+                token = uuid.uuid4().hex
+                path = default_storage.save(f"imports/{token}.xlsx", ContentFile(data))
+                pending[token] = {
+                    "path": path,
+                    "name": upload.name,
+                    "round": round_.pk,
+                    "submit": submit,
+                }
+                request.session["workbook_imports"] = pending
+                context.update(report=report, token=token, filename=upload.name)
+    return render(request, "inspections/round_import.html", context)
+
+
+def _import(request, round_, data, name, submit):
+    try:
+        report = services.checklists_import(
+            data=data,
+            filename=name,
+            user=request.user,
+            submit=submit,
+            round_=round_,
+            scope_user=request.user,
+        )
+    except services.WorkbookRefused as refused:
+        # The round changed between preview and confirmation (e.g. an approval).
+        for problem in refused.problems:
+            messages.error(request, problem)
+        return redirect("round_import", pk=round_.pk)
+    messages.success(
+        request,
+        _(
+            "Imported %(name)s: %(new)d new answers, %(changed)d changed, "
+            "%(submitted)d inspections submitted, %(skipped)d rows skipped."
+        )
+        % {
+            "name": name,
+            "new": report.new_answers,
+            "changed": report.changed_answers,
+            "submitted": len(report.to_submit),
+            "skipped": len(report.skipped),
+        },
+    )
+    for line in report.skipped:
+        messages.warning(request, line)
+    return redirect("round_detail", pk=round_.pk)

@@ -1,0 +1,282 @@
+"""Checklist workbooks: a round's checklists as .xlsx to fill offline, and reading them back.
+
+The layout is a contract (DESIGN.md, "export_checklists"): one data sheet with a header row,
+then one row per agency: agency_code, agency_name, one column per criterion code, one
+`<code>_note` column per criterion, then conclusion. Results are written in Vietnamese
+(Đạt, Đạt một phần, Không đạt, Không áp dụng); English codes are read too. A hidden sheet
+`meta` names the round, so a workbook cannot be imported into another round.
+"""
+
+import io
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from agencies.spreadsheets import escape_formula, unescape_formula
+from agencies.text import fold
+from inspections.models import Answer
+
+DATA_SHEET = "Phiếu kiểm tra"
+HELP_SHEET = "Hướng dẫn"
+META_SHEET = "meta"
+FORMAT_NAME = "iso9001-checklists"
+RESULT_LABELS = {
+    Answer.Result.CONFORMING: "Đạt",
+    Answer.Result.PARTIAL: "Đạt một phần",
+    Answer.Result.NONCONFORMING: "Không đạt",
+    Answer.Result.NA: "Không áp dụng",
+}
+# Every accepted spelling, folded (no accents, lower case, single spaces) -> result code.
+_RESULT_BY_TEXT = (
+    {fold(label): code for code, label in RESULT_LABELS.items()}
+    | {fold(code): code for code in RESULT_LABELS}
+    | {"not applicable": Answer.Result.NA, "n/a": Answer.Result.NA}
+)
+
+
+class WorkbookError(ValueError):
+    """The workbook cannot be read at all (not a workbook, not one of ours)."""
+
+
+@dataclass
+class RowData:
+    line: int
+    agency_code: str
+    cells: dict  # header -> raw cell value
+
+
+@dataclass
+class ParsedWorkbook:
+    round_id: int
+    header: list
+    rows: list = field(default_factory=list)
+
+
+def parse_result(value):
+    """A cell's result code, '' for an empty cell, None for a value that is not one of four."""
+    if value is None:
+        return ""
+    text = " ".join(unicodedata.normalize("NFC", str(value)).split())
+    if not text:
+        return ""
+    return _RESULT_BY_TEXT.get(fold(text))
+
+
+def criterion_codes(round_):
+    return [c.code for c in round_.checklist.criteria.all()]
+
+
+def columns_for(codes):
+    return ["agency_code", "agency_name", *codes, *(f"{c}_note" for c in codes), "conclusion"]
+
+
+def export_workbook(round_, inspections):
+    """The .xlsx bytes for these inspections of one round, answers already given filled in."""
+    criteria = list(round_.checklist.criteria.all())
+    codes = [c.code for c in criteria]
+    columns = columns_for(codes)
+    answers = {}
+    for answer in Answer.objects.filter(inspection__in=inspections).select_related("criterion"):
+        answers[(answer.inspection_id, answer.criterion.code)] = answer
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = DATA_SHEET
+    sheet.append(columns)
+    header_fill = PatternFill("solid", fgColor="DDEBF7")
+    for index in range(1, len(columns) + 1):
+        cell = sheet.cell(row=1, column=index)
+        cell.font = Font(bold=True)
+        cell.fill = header_fill
+    for offset, criterion in enumerate(criteria):
+        comment = f"{criterion.code}. {criterion.title} (ISO 9001:2015, {criterion.iso_clause})"
+        sheet.cell(row=1, column=3 + offset).comment = Comment(comment, "ISO 9001")
+        sheet.cell(row=1, column=3 + len(codes) + offset).comment = Comment(
+            _("Note for %(code)s: required when the result is Đạt một phần or Không đạt.")
+            % {"code": criterion.code},
+            "ISO 9001",
+        )
+    rows = 0
+    for inspection in inspections:
+        values = [inspection.agency.code, escape_formula(inspection.agency.name)]
+        values += [RESULT_LABELS.get(_answer(answers, inspection, c).result, "") for c in codes]
+        values += [escape_formula(_answer(answers, inspection, c).note) for c in codes]
+        values.append(escape_formula(inspection.conclusion))
+        sheet.append(values)
+        rows += 1
+    last_row = rows + 1
+    _lock_codes(sheet, len(columns), last_row)
+    if rows:
+        validation = DataValidation(
+            type="list",
+            formula1='"' + ",".join(RESULT_LABELS.values()) + '"',
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle=_("Result"),
+            error=_("Choose one of: %s.") % ", ".join(RESULT_LABELS.values()),
+        )
+        sheet.add_data_validation(validation)
+        validation.add(f"C2:{get_column_letter(2 + len(codes))}{last_row}")
+    sheet.freeze_panes = "C2"
+    sheet.column_dimensions["A"].width = 12
+    sheet.column_dimensions["B"].width = 42
+    for index in range(3, 3 + len(codes)):
+        sheet.column_dimensions[get_column_letter(index)].width = 14
+    for index in range(3 + len(codes), len(columns) + 1):
+        sheet.column_dimensions[get_column_letter(index)].width = 30
+    _help_sheet(book, round_, criteria)
+    meta = book.create_sheet(META_SHEET)
+    for key, value in [
+        ("format", FORMAT_NAME),
+        ("format_version", 1),
+        ("round_id", round_.pk),
+        ("province_code", round_.province_id),
+        ("year", round_.year),
+        ("number", round_.number),
+        ("checklist", f"{round_.checklist.code} v{round_.checklist.version}"),
+        ("exported_at", timezone.localtime().isoformat(timespec="seconds")),
+    ]:
+        meta.append([key, value])
+    meta.sheet_state = "hidden"
+    meta.protection.sheet = True
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _answer(answers, inspection, code):
+    return answers.get((inspection.pk, code)) or Answer(result="", note="")
+
+
+def _lock_codes(sheet, width, last_row):
+    """Protect the sheet so codes and headers cannot be mistyped; answers stay editable."""
+    unlocked = Protection(locked=False)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for row in sheet.iter_rows(min_row=2, max_row=last_row, min_col=3, max_col=width):
+        for cell in row:
+            cell.protection = unlocked
+            cell.alignment = wrap
+    protection = sheet.protection
+    protection.sheet = True
+    # Resizing and sorting stay allowed; only locked cells are protected.
+    protection.formatColumns = False
+    protection.formatRows = False
+    protection.autoFilter = False
+    protection.sort = False
+
+
+def _help_sheet(book, round_, criteria):
+    sheet = book.create_sheet(HELP_SHEET)
+    sheet.column_dimensions["A"].width = 110
+    lines = [
+        f"Phiếu kiểm tra việc áp dụng HTQLCL theo TCVN ISO 9001:2015 — {round_}",
+        f"Phiếu: {round_.checklist.code} phiên bản {round_.checklist.version}. "
+        f"Quyết định: {round_.decision_number or '—'}.",
+        "",
+        "Cách điền:",
+        "1. Mỗi dòng của trang «Phiếu kiểm tra» là một cơ quan. Không sửa cột agency_code, "
+        "agency_name và dòng tiêu đề (đã khoá).",
+        "2. Ở mỗi cột tiêu chí (CB01, CB02…), chọn một trong bốn giá trị: Đạt, Đạt một phần, "
+        "Không đạt, Không áp dụng. Ô để trống nghĩa là chưa đánh giá (giữ nguyên kết quả cũ).",
+        "3. Khi chọn Đạt một phần hoặc Không đạt, ghi rõ lý do ở cột ghi chú tương ứng "
+        "(CB01_note…). Phiếu chỉ được gửi khi mọi tiêu chí đã đánh giá và có đủ ghi chú.",
+        "4. Cột conclusion: kết luận chung của đoàn kiểm tra về cơ quan.",
+        "5. Lưu tệp dạng .xlsx rồi tải lên ở trang đợt kiểm tra. Nhập lại cùng một tệp "
+        "nhiều lần không làm thay đổi gì thêm; phiếu đã phê duyệt không bị thay đổi.",
+        "",
+        "Các tiêu chí:",
+    ]
+    lines += [f"{c.code} (ISO {c.iso_clause}): {c.title}. {c.guidance}" for c in criteria]
+    for line in lines:
+        sheet.append([line])
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet.protection.sheet = True
+
+
+def read_workbook(data, filename):
+    """Parse a filled workbook; problems name the sheet, row and column. Writes nothing."""
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise WorkbookError(_("%(name)s is not an Excel workbook (.xlsx).") % {"name": filename})
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a damaged file
+        raise WorkbookError(
+            _("%(name)s could not be opened as an Excel workbook: %(error)s")
+            % {"name": filename, "error": error}
+        ) from error
+    if META_SHEET not in book.sheetnames or DATA_SHEET not in book.sheetnames:
+        raise WorkbookError(
+            _(
+                "%(name)s is not a checklist workbook exported by this system "
+                "(no sheet «%(sheet)s»)."
+            )
+            % {
+                "name": filename,
+                "sheet": META_SHEET if DATA_SHEET in book.sheetnames else DATA_SHEET,
+            }
+        )
+    meta = {
+        str(row[0]): row[1]
+        for row in book[META_SHEET].iter_rows(values_only=True)
+        if row and row[0] is not None
+    }
+    try:
+        if meta.get("format") != FORMAT_NAME:
+            raise ValueError
+        round_id = int(meta["round_id"])
+    except (KeyError, TypeError, ValueError):
+        raise WorkbookError(
+            _("%(name)s: the sheet «meta» does not name a round.") % {"name": filename}
+        ) from None
+    sheet = book[DATA_SHEET]
+    rows = sheet.iter_rows(values_only=True)
+    header = [str(v).strip() if v is not None else "" for v in next(rows, [])]
+    parsed = ParsedWorkbook(round_id=round_id, header=header)
+    for line, values in enumerate(rows, start=2):
+        if values is None or all(v in (None, "") for v in values):
+            continue
+        cells = dict(zip(header, values, strict=False))
+        code = cells.get("agency_code")
+        agency_code = "" if code is None else str(code).strip()
+        parsed.rows.append(RowData(line=line, agency_code=agency_code, cells=cells))
+    return parsed
+
+
+def check_header(parsed, codes):
+    """Problems with the header row: columns missing, or not in the round's checklist."""
+    problems = []
+    allowed = set(columns_for(codes))
+    for index, name in enumerate(parsed.header, start=1):
+        if name and name not in allowed:
+            what = re.sub(r"_note$", "", name)
+            problems.append(
+                _("Sheet «%(sheet)s», row 1, column %(column)s (%(name)s): %(what)s is not a "
+                  "criterion of this round's checklist.")
+                % {"sheet": DATA_SHEET, "column": get_column_letter(index), "name": name,
+                   "what": what}
+            )  # fmt: skip
+    if "agency_code" not in parsed.header:
+        problems.append(
+            _("Sheet «%(sheet)s», row 1: the column agency_code is missing.")
+            % {"sheet": DATA_SHEET}
+        )
+    return problems
+
+
+def column_letter(parsed, name):
+    return get_column_letter(parsed.header.index(name) + 1)
+
+
+def clean_text(value):
+    if value is None:
+        return ""
+    return unescape_formula(unicodedata.normalize("NFC", str(value)).strip())
