@@ -1,6 +1,7 @@
 """Every page of inspections/urls.py: the right user succeeds, a wrong user sees nothing."""
 
 import datetime
+import io
 import re
 import struct
 import uuid
@@ -10,6 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from agencies.models import Agency, Role
 from conftest import answer_all, make_agency, make_round, make_user
@@ -538,23 +540,18 @@ def test_finding_not_yet_due_does_not_mark_the_row(client, province_a, inspector
     assert [i.overdue for i, _state in rows_of(response)] == [0]
 
 
-@pytest.mark.parametrize(
-    ("state", "agency"),
-    [
+def test_round_detail_state_filter_keeps_only_that_state(client, staff_a, states_round):
+    client.force_login(staff_a)
+    for state, agency in [
         ("not_started", "A chưa bắt đầu"),
         ("in_progress", "B đang làm"),
         ("submitted", "C đã nộp"),
         ("returned", "D trả lại"),
         ("approved", "E đã duyệt"),
         ("overdue", "E đã duyệt"),
-    ],
-)
-def test_round_detail_state_filter_keeps_only_that_state(
-    client, staff_a, states_round, state, agency
-):
-    client.force_login(staff_a)
-    response = client.get(url("round_detail", states_round.pk), {"state": state})
-    assert [i.agency.name for i, _state in rows_of(response)] == [agency]
+    ]:
+        response = client.get(url("round_detail", states_round.pk), {"state": state})
+        assert [i.agency.name for i, _state in rows_of(response)] == [agency], state
 
 
 def test_round_detail_unknown_state_filter_shows_everything(client, staff_a, states_round):
@@ -1261,6 +1258,62 @@ def test_corrective_action_record_is_404_outside_scope(client, request, finding_
 def test_finding_without_a_record_has_nothing_to_download(client, staff_a, finding):
     client.force_login(staff_a)
     assert client.get(url("finding_record", finding.pk)).status_code == 404
+
+
+# round_workbook and round_import (added while these tests were written: scope only here)
+
+
+def workbook_agency_codes(response):
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    return [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+
+
+def test_round_workbook_holds_the_round_for_staff_and_own_agencies_for_an_inspector(
+    client, province_a, staff_a, inspector_a, outsider_a
+):
+    mine, theirs = make_agency(province_a), make_agency(province_a)
+    round_ = make_round(province_a, [mine, theirs], inspectors=[inspector_a])
+    round_.inspections.get(agency=theirs).inspectors.set([outsider_a])
+
+    client.force_login(staff_a)
+    response = client.get(url("round_workbook", round_.pk))
+    assert response.status_code == 200
+    assert sorted(workbook_agency_codes(response)) == sorted([mine.code, theirs.code])
+
+    client.force_login(inspector_a)
+    assert workbook_agency_codes(client.get(url("round_workbook", round_.pk))) == [mine.code]
+
+
+@pytest.mark.parametrize("who", ["staff_b", "inspector_b", "outsider_a"])
+def test_round_workbook_is_404_outside_scope(client, request, round_a, who):
+    client.force_login(request.getfixturevalue(who))
+    assert client.get(url("round_workbook", round_a.pk)).status_code == 404
+
+
+def test_round_import_page_opens_for_staff_and_assigned_inspector(
+    client, staff_a, inspector_a, round_a
+):
+    for user in (staff_a, inspector_a):
+        client.force_login(user)
+        assert client.get(url("round_import", round_a.pk)).status_code == 200
+
+
+@pytest.mark.parametrize("who", ["viewer", "staff_b", "inspector_b", "outsider_a"])
+def test_round_import_is_404_for_users_who_cannot_import_into_the_round(
+    client, request, staff_a, round_a, inspection, who
+):
+    client.force_login(staff_a)
+    workbook = client.get(url("round_workbook", round_a.pk)).content
+    before = snapshot(inspection)
+    client.force_login(request.getfixturevalue(who))
+
+    assert client.get(url("round_import", round_a.pk)).status_code == 404
+    response = client.post(
+        url("round_import", round_a.pk),
+        {"file": SimpleUploadedFile("phieu.xlsx", workbook), "submit": "on"},
+    )
+    assert response.status_code == 404
+    assert snapshot(inspection) == before
 
 
 # Query counts: measured on a small data set, asserted on a large one too, so that a count

@@ -343,6 +343,26 @@ def test_submitted_inspection_cannot_be_submitted_or_edited_again(inspection, in
     assert fresh(inspection).version == 2
 
 
+def test_autosave_arriving_after_the_inspection_was_submitted_is_refused(inspection, inspector_a):
+    answer_all(inspection, inspector_a)
+    # An autosave request loads the answer while the checklist is still a draft...
+    in_flight = answer_of(inspection, "CB01")
+    # ...and a submit from another tab or colleague commits before that save does.
+    services.inspection_submit(inspection=fresh(inspection), user=inspector_a)
+
+    with pytest.raises(PermissionDenied):
+        services.answer_save(
+            answer=in_flight,
+            user=inspector_a,
+            result="nonconforming",
+            note="late",
+            base_version=in_flight.version,
+        )
+
+    assert answer_of(inspection, "CB01").result == "conforming"
+    assert fresh(inspection).score == Decimal("100.0")
+
+
 # Reviewing
 
 
