@@ -48,6 +48,8 @@ messages: $(VENV)/.requirements-dev
 
 bench: $(VENV)/.requirements-dev
 	$(PY) bench/import_agencies.py
+	$(PY) bench/round_page.py
+	$(PY) bench/workbooks.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
