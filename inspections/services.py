@@ -72,13 +72,12 @@ def answer_save(*, answer, user, result, note, base_version, key=None):
     """
     if result not in Answer.Result.values and result != "":
         raise ValidationError(_("Unknown result %(result)r.") % {"result": result})
-    inspection = answer.inspection
-    if not inspection.can_edit(user):
-        raise PermissionDenied
     try:
         with transaction.atomic():
             if key is not None:
                 SaveKey.objects.create(key=key, answer=answer, version=answer.version + 1)
+            # Locking the inspection orders this save after any submit or approval under way.
+            _lock_editable(answer.inspection_id, user)
             current = Answer.objects.select_for_update().get(pk=answer.pk)
             if current.version != base_version:
                 raise Conflict(current)
@@ -96,17 +95,24 @@ def answer_save(*, answer, user, result, note, base_version, key=None):
         return Answer.objects.get(pk=answer.pk), False
 
 
-def evidence_add(*, answer, user, upload, content_type):
-    if not answer.inspection.can_edit(user):
+def _lock_editable(inspection_id, user):
+    inspection = Inspection.objects.select_for_update().get(pk=inspection_id)
+    if not inspection.can_edit(user):
         raise PermissionDenied
-    return Evidence.objects.create(
-        answer=answer,
-        file=upload,
-        original_name=upload.name[:255],
-        content_type=content_type,
-        size=upload.size,
-        uploaded_by=user,
-    )
+    return inspection
+
+
+def evidence_add(*, answer, user, upload, content_type):
+    with transaction.atomic():
+        _lock_editable(answer.inspection_id, user)
+        return Evidence.objects.create(
+            answer=answer,
+            file=upload,
+            original_name=upload.name[:255],
+            content_type=content_type,
+            size=upload.size,
+            uploaded_by=user,
+        )
 
 
 def _set_status(inspection, user, status, reason="", **fields):

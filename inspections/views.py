@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Case, Count, Prefetch, Q, When
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -54,7 +54,16 @@ def my_inspections(request):
             answered=Count("answers", filter=ANSWERED, distinct=True),
             total=Count("answers", distinct=True),
         )
-        .order_by("status", "agency__sort_key")
+        # Work still to do first: returned, then drafts, then those awaiting or done.
+        .order_by(
+            Case(
+                When(status=Inspection.Status.RETURNED, then=0),
+                When(status=Inspection.Status.DRAFT, then=1),
+                When(status=Inspection.Status.SUBMITTED, then=2),
+                default=3,
+            ),
+            "agency__sort_key",
+        )
     )
     inspections = list(inspections)
     rounds = list({i.round_id: i.round for i in inspections}.values())

@@ -1326,7 +1326,7 @@ MY_INSPECTIONS_QUERIES = 4  # session, user, profile, inspections with agency, r
 INSPECTION_DETAIL_QUERIES = 9
 # session, user, profile, inspection, answer, assignment check, savepoint, key, locked answer,
 # update, history row, release, answered count
-ANSWER_SAVE_QUERIES = 13
+ANSWER_SAVE_QUERIES = 14  # includes locking the inspection row
 
 
 def populated_round(province, size, inspectors, number=None):
