@@ -7,6 +7,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("", include("agencies.urls")),
     path("", include("inspections.urls")),
+    path("", include("reports.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

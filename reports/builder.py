@@ -1,0 +1,347 @@
+"""The report's data: one function per report, read-only, a fixed number of queries.
+
+The HTML page, the PDF and the Excel file are renderings of what these return, so they
+never disagree. Inspections count once submitted or approved; drafts and returned ones are
+counted apart as not finished. An agency inspected in two rounds of the same year counts
+once, with its latest round.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Exists, Min, OuterRef, Q
+
+from agencies.models import Agency, Province
+from inspections.models import Answer, Finding, Inspection, Round
+
+COUNTED = [Inspection.Status.SUBMITTED, Inspection.Status.APPROVED]
+LEVELS = [value for value, _label in Agency.Level.choices]
+
+
+def percent(part, whole):
+    """Whole-number percentage, half up (17/104 -> 16); None when there is no denominator."""
+    if not whole:
+        return None
+    return int((Decimal(100) * part / whole).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+@dataclass
+class Tally:
+    part: int
+    whole: int
+
+    @property
+    def percent(self):
+        return percent(self.part, self.whole)
+
+    def __str__(self):
+        return f"{self.part}/{self.whole}"
+
+
+@dataclass
+class CriterionRow:
+    code: str
+    title: str
+    conforming: int
+    partial: int
+    nonconforming: int
+    not_applicable: int
+    applicable: int
+
+    @property
+    def tally(self):
+        return Tally(self.conforming, self.applicable)
+
+
+@dataclass
+class FindingRow:
+    agency: str
+    open: int = 0
+    submitted: int = 0
+    verified: int = 0
+    overdue: int = 0
+
+
+@dataclass
+class CoverageRow:
+    key: str
+    label: str
+    announced: int
+    total: int
+
+    @property
+    def tally(self):
+        return Tally(self.announced, self.total)
+
+
+@dataclass
+class ProvinceReport:
+    province: Province
+    year: int
+    round_number: int | None
+    today: object
+    rounds: list = field(default_factory=list)
+    inspected_by_level: dict = field(default_factory=dict)
+    not_finished: int = 0
+    criteria: list = field(default_factory=list)
+    ratings: dict = field(default_factory=dict)  # tier -> count
+    not_meeting_agencies: list = field(default_factory=list)
+    findings: list = field(default_factory=list)
+    coverage_by_level: list = field(default_factory=list)
+    coverage_by_applicability: list = field(default_factory=list)
+    coverage_total: Tally = None
+
+    @property
+    def inspected(self):
+        return sum(self.inspected_by_level.values())
+
+    @property
+    def rated(self):
+        return sum(self.ratings.values())
+
+    def rating_tally(self, tier):
+        return Tally(self.ratings.get(tier, 0), self.rated)
+
+    @property
+    def findings_total(self):
+        total = FindingRow(agency="")
+        for row in self.findings:
+            total.open += row.open
+            total.submitted += row.submitted
+            total.verified += row.verified
+            total.overdue += row.overdue
+        return total
+
+
+def counted_inspections(year, round_number=None, user=None):
+    """Submitted or approved inspections of a year (or one round), one per agency."""
+    base = Inspection.objects.for_user(user) if user is not None else Inspection.objects.all()
+    counted = base.filter(round__year=year, status__in=COUNTED)
+    if round_number is not None:
+        return counted.filter(round__number=round_number)
+    later = Inspection.objects.filter(
+        agency=OuterRef("agency"),
+        round__year=year,
+        status__in=COUNTED,
+        round__number__gt=OuterRef("round__number"),
+    )
+    return counted.filter(~Exists(later))
+
+
+def province_report(province, year, round_number=None, *, today, user=None):
+    report = ProvinceReport(province=province, year=year, round_number=round_number, today=today)
+    rounds = Round.objects.filter(province=province, year=year).order_by("number")
+    if round_number is not None:
+        rounds = rounds.filter(number=round_number)
+    report.rounds = list(rounds)
+    inspections = counted_inspections(year, round_number, user).filter(round__province=province)
+
+    by_level = inspections.values("agency__level").annotate(n=Count("pk")).order_by()
+    report.inspected_by_level = {row["agency__level"]: row["n"] for row in by_level}
+    unfinished = Inspection.objects.filter(round__in=report.rounds).exclude(status__in=COUNTED)
+    report.not_finished = unfinished.count()
+    report.criteria = _criteria(Answer.objects.filter(inspection__in=inspections))
+    ratings = inspections.values("rating").annotate(n=Count("pk")).order_by()
+    report.ratings = {row["rating"]: row["n"] for row in ratings if row["rating"]}
+    report.not_meeting_agencies = list(
+        inspections.filter(rating=Inspection.Rating.NOT_MEETING)
+        .order_by("agency__sort_key")
+        .values_list("agency__name", flat=True)
+    )
+    report.findings = _findings(Finding.objects.filter(inspection__in=inspections), today)
+    agencies = Agency.objects.filter(province=province, active=True)
+    if user is not None:
+        agencies = agencies.filter(pk__in=Agency.objects.for_user(user))
+    report.coverage_by_level = _coverage(agencies, "level", Agency.Level.choices)
+    report.coverage_by_applicability = _coverage(
+        agencies, "applicability", Agency.Applicability.choices
+    )
+    report.coverage_total = Tally(
+        sum(r.announced for r in report.coverage_by_level),
+        sum(r.total for r in report.coverage_by_level),
+    )
+    return report
+
+
+def _criteria(answers):
+    """One GROUP BY over the answers: counts per criterion code, in checklist order."""
+    rows = (
+        answers.values("criterion__code")
+        .annotate(
+            order=Min("criterion__order"),
+            title=Min("criterion__title"),
+            conforming=Count("pk", filter=Q(result=Answer.Result.CONFORMING)),
+            partial=Count("pk", filter=Q(result=Answer.Result.PARTIAL)),
+            nonconforming=Count("pk", filter=Q(result=Answer.Result.NONCONFORMING)),
+            not_applicable=Count("pk", filter=Q(result=Answer.Result.NA)),
+        )
+        .order_by("order", "criterion__code")
+    )
+    return [
+        CriterionRow(
+            code=row["criterion__code"],
+            title=row["title"],
+            conforming=row["conforming"],
+            partial=row["partial"],
+            nonconforming=row["nonconforming"],
+            not_applicable=row["not_applicable"],
+            applicable=row["conforming"] + row["partial"] + row["nonconforming"],
+        )
+        for row in rows
+    ]
+
+
+def _findings(findings, today):
+    rows = (
+        findings.values("inspection__agency__name", "inspection__agency__sort_key")
+        .annotate(
+            open=Count("pk", filter=Q(status=Finding.Status.OPEN)),
+            submitted=Count("pk", filter=Q(status=Finding.Status.SUBMITTED)),
+            verified=Count("pk", filter=Q(status=Finding.Status.VERIFIED)),
+            overdue=Count("pk", filter=Q(status=Finding.Status.OPEN, due_on__lt=today)),
+        )
+        .order_by("inspection__agency__sort_key")
+    )
+    return [
+        FindingRow(
+            agency=row["inspection__agency__name"],
+            open=row["open"],
+            submitted=row["submitted"],
+            verified=row["verified"],
+            overdue=row["overdue"],
+        )
+        for row in rows
+    ]
+
+
+def _coverage(agencies, key, choices):
+    counts = {
+        row[key]: row
+        for row in agencies.values(key)
+        .annotate(total=Count("pk"), announced=Count("pk", filter=Q(announced_on__isnull=False)))
+        .order_by()
+    }
+    return [
+        CoverageRow(
+            key=value,
+            label=label,
+            announced=counts[value]["announced"],
+            total=counts[value]["total"],
+        )
+        for value, label in choices
+        if value in counts
+    ]
+
+
+@dataclass
+class ProvinceRow:
+    province: Province
+    agencies: int = 0
+    announced: int = 0
+    inspected: int = 0
+    not_finished: int = 0
+    ratings: dict = field(default_factory=dict)
+    open_findings: int = 0
+    overdue_findings: int = 0
+
+    @property
+    def rated(self):
+        return sum(self.ratings.values())
+
+    def rating_tally(self, tier):
+        return Tally(self.ratings.get(tier, 0), self.rated)
+
+    @property
+    def good(self):
+        return self.rating_tally(Inspection.Rating.GOOD)
+
+    @property
+    def meets(self):
+        return self.rating_tally(Inspection.Rating.MEETS)
+
+    @property
+    def not_meeting(self):
+        return self.rating_tally(Inspection.Rating.NOT_MEETING)
+
+    @property
+    def adoption(self):
+        return Tally(self.announced, self.agencies)
+
+
+@dataclass
+class NationalReport:
+    year: int
+    round_number: int | None
+    today: object
+    rows: list = field(default_factory=list)
+    criteria: list = field(default_factory=list)
+
+    @property
+    def totals(self):
+        total = ProvinceRow(province=None)
+        for row in self.rows:
+            total.agencies += row.agencies
+            total.announced += row.announced
+            total.inspected += row.inspected
+            total.not_finished += row.not_finished
+            total.open_findings += row.open_findings
+            total.overdue_findings += row.overdue_findings
+            for tier, count in row.ratings.items():
+                total.ratings[tier] = total.ratings.get(tier, 0) + count
+        return total
+
+
+def national_report(year, round_number=None, *, today, user=None):
+    """One row per province with the same figures; a fixed number of queries."""
+    report = NationalReport(year=year, round_number=round_number, today=today)
+    provinces = Province.objects.for_user(user) if user is not None else Province.objects.all()
+    rows = {p.code: ProvinceRow(province=p) for p in provinces.order_by("sort_key")}
+    agencies = Agency.objects.filter(active=True, province__in=list(rows))
+    for row in (
+        agencies.values("province_id")
+        .annotate(total=Count("pk"), announced=Count("pk", filter=Q(announced_on__isnull=False)))
+        .order_by()
+    ):
+        rows[row["province_id"]].agencies = row["total"]
+        rows[row["province_id"]].announced = row["announced"]
+    inspections = counted_inspections(year, round_number, user).filter(
+        round__province__in=list(rows)
+    )
+    for row in (
+        inspections.values("round__province_id", "rating").annotate(n=Count("pk")).order_by()
+    ):
+        target = rows[row["round__province_id"]]
+        target.inspected += row["n"]
+        if row["rating"]:
+            target.ratings[row["rating"]] = row["n"]
+    unfinished = Inspection.objects.filter(round__year=year, round__province__in=list(rows))
+    if round_number is not None:
+        unfinished = unfinished.filter(round__number=round_number)
+    for row in (
+        unfinished.exclude(status__in=COUNTED)
+        .values("round__province_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        rows[row["round__province_id"]].not_finished = row["n"]
+    findings = Finding.objects.filter(inspection__in=inspections)
+    for row in (
+        findings.values("inspection__round__province_id")
+        .annotate(
+            open=Count("pk", filter=Q(status=Finding.Status.OPEN)),
+            overdue=Count("pk", filter=Q(status=Finding.Status.OPEN, due_on__lt=today)),
+        )
+        .order_by()
+    ):
+        rows[row["inspection__round__province_id"]].open_findings = row["open"]
+        rows[row["inspection__round__province_id"]].overdue_findings = row["overdue"]
+    report.rows = list(rows.values())
+    report.criteria = _criteria(Answer.objects.filter(inspection__in=inspections))
+    return report
+
+
+def levels_in_order(counts):
+    """(level, count) pairs in the order of Agency.Level, skipping levels with none."""
+    ordered = defaultdict(int, counts)
+    return [(level, ordered[level]) for level in LEVELS if ordered[level]]

@@ -1,0 +1,226 @@
+"""Excel rendering with openpyxl: a sheet per section, real numbers, frozen headers."""
+
+import io
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from agencies.models import Agency
+from agencies.spreadsheets import escape_formula
+from inspections.models import Inspection
+from reports.narrative import period, province_narrative
+
+PERCENT = "0%"
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+
+
+def _share(tally):
+    """A percentage cell holds the fraction; Excel shows it as a whole percent."""
+    return None if tally.percent is None else tally.part / tally.whole
+
+
+def _sheet(book, title, header, rows, widths, percent_columns=()):
+    sheet = book.create_sheet(title[:31])
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for row in rows:
+        sheet.append([escape_formula(value) for value in row])
+    for column in percent_columns:
+        for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
+            cell.number_format = PERCENT
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    return sheet
+
+
+def _save(book):
+    del book[book.sheetnames[0]]  # the empty default sheet
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def province_workbook(report):
+    book = Workbook()
+    level_labels = dict(Agency.Level.choices)
+    _sheet(
+        book,
+        _("Rounds"),
+        [_("Round"), _("Title"), _("Decision number"), _("Decision date"), _("Checklist")],
+        [
+            [r.number, r.title, r.decision_number, r.decision_date, str(r.checklist)]
+            for r in report.rounds
+        ]
+        + [[]]
+        + [[_("Level"), _("Agencies inspected")]]
+        + [[str(level_labels[level]), n] for level, n in report.inspected_by_level.items()]
+        + [[_("Total"), report.inspected], [_("Not finished (not counted)"), report.not_finished]],
+        [14, 40, 22, 16, 18],
+    )
+    for row in book[_("Rounds")[:31]].iter_rows(min_col=4, max_col=4):
+        row[0].number_format = "DD/MM/YYYY"
+    _sheet(
+        book,
+        _("Criteria"),
+        [
+            _("Code"),
+            _("Criterion"),
+            _("Conforming"),
+            _("Applicable"),
+            _("Conforming %"),
+            _("Partly conforming"),
+            _("Nonconforming"),
+            _("Not applicable"),
+        ],  # fmt: skip
+        [
+            [
+                c.code,
+                c.title,
+                c.conforming,
+                c.applicable,
+                _share(c.tally),
+                c.partial,
+                c.nonconforming,
+                c.not_applicable,
+            ]  # fmt: skip
+            for c in report.criteria
+        ],
+        [8, 60, 12, 12, 14, 14, 14, 14],
+        percent_columns=[5],
+    )
+    tiers = Inspection.Rating.choices
+    _sheet(
+        book,
+        _("Ratings"),
+        [_("Rating"), _("Agencies"), _("Share")],
+        [
+            [str(label), report.rating_tally(tier).part, _share(report.rating_tally(tier))]
+            for tier, label in tiers
+        ]  # fmt: skip
+        + [[_("Total rated"), report.rated, None], [], [_("Not yet meeting requirements")]]
+        + [[name] for name in report.not_meeting_agencies],
+        [40, 12, 12],
+        percent_columns=[3],
+    )
+    totals = report.findings_total
+    _sheet(
+        book,
+        _("Findings"),
+        [_("Agency"), _("Open"), _("Overdue"), _("Awaiting verification"), _("Verified")],
+        [[f.agency, f.open, f.overdue, f.submitted, f.verified] for f in report.findings]
+        + [[_("Total"), totals.open, totals.overdue, totals.submitted, totals.verified]],
+        [50, 10, 10, 20, 10],
+    )
+    _sheet(
+        book,
+        _("Adoption"),
+        [_("Group"), _("Announced"), _("Agencies"), _("Share")],
+        [[str(r.label), r.announced, r.total, _share(r.tally)] for r in report.coverage_by_level]
+        + [
+            [str(r.label), r.announced, r.total, _share(r.tally)]
+            for r in report.coverage_by_applicability
+        ]  # fmt: skip
+        + [
+            [
+                _("Total"),
+                report.coverage_total.part,
+                report.coverage_total.whole,
+                _share(report.coverage_total),
+            ]
+        ],  # fmt: skip
+        [40, 12, 12, 12],
+        percent_columns=[4],
+    )
+    summary = _sheet(
+        book,
+        _("Summary"),
+        [f"{report.province.name}, {period(report)}"],
+        [[sentence] for sentence in province_narrative(report)],
+        [120],
+    )
+    for (cell,) in summary.iter_rows(min_row=2):
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    return _save(book)
+
+
+def national_workbook(report):
+    book = Workbook()
+    _sheet(
+        book,
+        _("Provinces"),
+        [
+            _("Code"),
+            _("Province"),
+            _("Agencies"),
+            _("Announced"),
+            _("Adoption"),
+            _("Inspected"),
+            _("Not finished"),
+            _("Good"),
+            _("Good %"),
+            _("Meets requirements"),
+            _("Meets %"),
+            _("Not yet meeting"),
+            _("Not meeting %"),
+            _("Open findings"),
+            _("Overdue findings"),
+        ],  # fmt: skip
+        [
+            [
+                r.province.code,
+                r.province.name,
+                r.agencies,
+                r.announced,
+                _share(r.adoption),
+                r.inspected,
+                r.not_finished,
+                r.good.part,
+                _share(r.good),
+                r.meets.part,
+                _share(r.meets),
+                r.not_meeting.part,
+                _share(r.not_meeting),
+                r.open_findings,
+                r.overdue_findings,
+            ]  # fmt: skip
+            for r in report.rows
+        ],
+        [7, 30, 10, 11, 10, 10, 10, 8, 8, 12, 9, 10, 12, 11, 11],
+        percent_columns=[5, 9, 11, 13],
+    )
+    _sheet(
+        book,
+        _("Criteria"),
+        [
+            _("Code"),
+            _("Criterion"),
+            _("Conforming"),
+            _("Applicable"),
+            _("Conforming %"),
+            _("Partly conforming"),
+            _("Nonconforming"),
+            _("Not applicable"),
+        ],  # fmt: skip
+        [
+            [
+                c.code,
+                c.title,
+                c.conforming,
+                c.applicable,
+                _share(c.tally),
+                c.partial,
+                c.nonconforming,
+                c.not_applicable,
+            ]  # fmt: skip
+            for c in report.criteria
+        ],
+        [8, 60, 12, 12, 14, 14, 14, 14],
+        percent_columns=[5],
+    )
+    return _save(book)

@@ -1,0 +1,49 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from agencies.models import Province
+from reports import builder
+from reports.excel import national_workbook, province_workbook
+from reports.pdf import render_pdf
+from reports.views import national_pdf_context, province_pdf_context
+
+
+class Command(BaseCommand):
+    help = (
+        "Write a province's (or, with --national, every province's) ISO 9001 report for a "
+        "year or one round, as PDF or Excel."
+    )
+
+    def add_arguments(self, parser):
+        which = parser.add_mutually_exclusive_group(required=True)
+        which.add_argument("--province", help="2-digit province code")
+        which.add_argument("--national", action="store_true")
+        parser.add_argument("--year", type=int, required=True)
+        parser.add_argument("--round", type=int, help="only this round number")
+        parser.add_argument("--format", choices=["pdf", "xlsx"], required=True)
+        parser.add_argument("--output", required=True, help="file to write")
+
+    def handle(self, *args, **options):
+        today = timezone.localdate()
+        fmt, year, round_number = options["format"], options["year"], options["round"]
+        if options["national"]:
+            report = builder.national_report(year, round_number, today=today)
+            data = (
+                render_pdf("reports/national_pdf.html", national_pdf_context(report))
+                if fmt == "pdf"
+                else national_workbook(report)
+            )
+        else:
+            province = Province.objects.filter(code=options["province"]).first()
+            if province is None:
+                raise CommandError(f"--province {options['province']}: no such province")
+            report = builder.province_report(province, year, round_number, today=today)
+            data = (
+                render_pdf("reports/province_pdf.html", province_pdf_context(report))
+                if fmt == "pdf"
+                else province_workbook(report)
+            )
+        Path(options["output"]).write_bytes(data)
+        self.stdout.write(f"{options['output']}: {len(data)} bytes")

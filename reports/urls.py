@@ -1,0 +1,31 @@
+from django.urls import path, register_converter
+
+from reports import views
+
+
+class FormatConverter:
+    regex = "pdf|xlsx"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(FormatConverter, "format")
+
+urlpatterns = [
+    path("reports/", views.province_report, name="province_report"),
+    path(
+        "reports/download.<format:fmt>",
+        views.province_download,
+        name="province_report_download",
+    ),
+    path("reports/national/", views.national_report, name="national_report"),
+    path(
+        "reports/national/download.<format:fmt>",
+        views.national_download,
+        name="national_report_download",
+    ),
+]
