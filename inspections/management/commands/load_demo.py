@@ -9,6 +9,7 @@ from django.db import transaction
 
 from agencies.models import Agency, Profile, Province, Role
 from agencies.services import ImportRefused, agencies_import
+from inspections.demo import demo_round
 
 DEMO_PROVINCE = "33"  # Hưng Yên
 DEPARTMENTS = [
@@ -37,8 +38,9 @@ HEADER = ["code", "name", "level", "province_code", "parent_code", "applicabilit
 class Command(BaseCommand):
     help = (
         "Add a demo province (Hưng Yên): its departments and some communes' announcement "
-        "data, through the same import as admins use, and one user per role with a new "
-        "password each run, printed at the end. Needs load_divisions first."
+        "data, through the same import as admins use, one user per role with a new "
+        "password each run, printed at the end, and a finished inspection round of this "
+        "year so the reports have something to show. Needs load_divisions first."
     )
 
     def handle(self, *args, **options):
@@ -47,6 +49,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             self._import_agencies()
             passwords = self._users()
+        message = demo_round(DEMO_PROVINCE, "demo-staff", "demo-inspector")
+        self.stdout.write(message)
         self.stdout.write("Demo users (passwords are new on every run):")
         for username, role, _province in USERS:
             self.stdout.write(f"  {username:<16} {passwords[username]:<16} {role.label}")
