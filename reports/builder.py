@@ -215,13 +215,17 @@ def _findings(findings, today):
     ]
 
 
-def _coverage(agencies, key, choices):
-    counts = {
-        row[key]: row
-        for row in agencies.values(key)
+def _announced(agencies, key):
+    """Agencies, and those that announced their QMS, grouped by `key`."""
+    return (
+        agencies.values(key)
         .annotate(total=Count("pk"), announced=Count("pk", filter=Q(announced_on__isnull=False)))
         .order_by()
-    }
+    )
+
+
+def _coverage(agencies, key, choices):
+    counts = {row[key]: row for row in _announced(agencies, key)}
     return [
         CoverageRow(
             key=value,
@@ -298,11 +302,7 @@ def national_report(year, round_number=None, *, today, user=None):
     provinces = Province.objects.for_user(user) if user is not None else Province.objects.all()
     rows = {p.code: ProvinceRow(province=p) for p in provinces.order_by("sort_key")}
     agencies = Agency.objects.filter(active=True, province__in=list(rows))
-    for row in (
-        agencies.values("province_id")
-        .annotate(total=Count("pk"), announced=Count("pk", filter=Q(announced_on__isnull=False)))
-        .order_by()
-    ):
+    for row in _announced(agencies, "province_id"):
         rows[row["province_id"]].agencies = row["total"]
         rows[row["province_id"]].announced = row["announced"]
     inspections = counted_inspections(year, round_number, user).filter(

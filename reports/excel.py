@@ -39,6 +39,38 @@ def _sheet(book, title, header, rows, widths, percent_columns=()):
     return sheet
 
 
+def _criteria_sheet(book, criteria):
+    _sheet(
+        book,
+        _("Criteria"),
+        [
+            _("Code"),
+            _("Criterion"),
+            _("Conforming"),
+            _("Applicable"),
+            _("Conforming %"),
+            _("Partly conforming"),
+            _("Nonconforming"),
+            _("Not applicable"),
+        ],  # fmt: skip
+        [
+            [
+                c.code,
+                c.title,
+                c.conforming,
+                c.applicable,
+                _share(c.tally),
+                c.partial,
+                c.nonconforming,
+                c.not_applicable,
+            ]  # fmt: skip
+            for c in criteria
+        ],
+        [8, 60, 12, 12, 14, 14, 14, 14],
+        percent_columns=[5],
+    )
+
+
 def _save(book):
     del book[book.sheetnames[0]]  # the empty default sheet
     buffer = io.BytesIO()
@@ -65,35 +97,7 @@ def province_workbook(report):
     )
     for row in book[_("Rounds")[:31]].iter_rows(min_col=4, max_col=4):
         row[0].number_format = "DD/MM/YYYY"
-    _sheet(
-        book,
-        _("Criteria"),
-        [
-            _("Code"),
-            _("Criterion"),
-            _("Conforming"),
-            _("Applicable"),
-            _("Conforming %"),
-            _("Partly conforming"),
-            _("Nonconforming"),
-            _("Not applicable"),
-        ],  # fmt: skip
-        [
-            [
-                c.code,
-                c.title,
-                c.conforming,
-                c.applicable,
-                _share(c.tally),
-                c.partial,
-                c.nonconforming,
-                c.not_applicable,
-            ]  # fmt: skip
-            for c in report.criteria
-        ],
-        [8, 60, 12, 12, 14, 14, 14, 14],
-        percent_columns=[5],
-    )
+    _criteria_sheet(book, report.criteria)
     tiers = Inspection.Rating.choices
     _sheet(
         book,
@@ -194,33 +198,5 @@ def national_workbook(report):
         [7, 30, 10, 11, 10, 10, 10, 8, 8, 12, 9, 10, 12, 11, 11],
         percent_columns=[5, 9, 11, 13],
     )
-    _sheet(
-        book,
-        _("Criteria"),
-        [
-            _("Code"),
-            _("Criterion"),
-            _("Conforming"),
-            _("Applicable"),
-            _("Conforming %"),
-            _("Partly conforming"),
-            _("Nonconforming"),
-            _("Not applicable"),
-        ],  # fmt: skip
-        [
-            [
-                c.code,
-                c.title,
-                c.conforming,
-                c.applicable,
-                _share(c.tally),
-                c.partial,
-                c.nonconforming,
-                c.not_applicable,
-            ]  # fmt: skip
-            for c in report.criteria
-        ],
-        [8, 60, 12, 12, 14, 14, 14, 14],
-        percent_columns=[5],
-    )
+    _criteria_sheet(book, report.criteria)
     return _save(book)

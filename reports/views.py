@@ -105,9 +105,12 @@ def province_download(request, fmt):
     if report.round_number is not None:
         name += f"-dot-{report.round_number}"
     if fmt == "pdf":
-        data, content_type = render_pdf("reports/province_pdf.html", context), "application/pdf"
-    else:
-        data, content_type = province_workbook(report), XLSX
+        return _attachment(render_pdf("reports/province_pdf.html", context), name, fmt)
+    return _attachment(province_workbook(report), name, fmt)
+
+
+def _attachment(data, name, fmt):
+    content_type = "application/pdf" if fmt == "pdf" else XLSX
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
@@ -158,9 +161,5 @@ def national_download(request, fmt):
     report = context["report"]
     name = f"bao-cao-iso-toan-quoc-{report.year}"
     if fmt == "pdf":
-        data, content_type = render_pdf("reports/national_pdf.html", context), "application/pdf"
-    else:
-        data, content_type = national_workbook(report), XLSX
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
+        return _attachment(render_pdf("reports/national_pdf.html", context), name, fmt)
+    return _attachment(national_workbook(report), name, fmt)
