@@ -4,6 +4,7 @@ import io
 
 import openpyxl
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import translation
@@ -217,6 +218,7 @@ def test_a_workbook_of_another_round_is_refused_on_the_round_page(
     other = make_round(province_a, [Agency.objects.get(code="33-SNV")], number=2)
     filled = fill(workbook_bytes(other), {"33-SNV": all_conforming()})
     client.force_login(staff_a)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     upload = io.BytesIO(filled)
     upload.name = "other.xlsx"
     response = client.post(reverse("round_import", args=[round_a.pk]), {"file": upload})
@@ -276,6 +278,7 @@ def test_an_inspector_cannot_import_rows_of_agencies_not_assigned_to_it(
 def test_round_page_preview_then_confirm(client, round_a, staff_a):
     filled = fill(workbook_bytes(round_a), {"33-SNV": all_conforming(), "33-STC": {"KS01": "Đạt"}})
     client.force_login(staff_a)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     upload = io.BytesIO(filled)
     upload.name = "filled.xlsx"
     url = reverse("round_import", args=[round_a.pk])
