@@ -131,7 +131,11 @@ def counted_inspections(year, round_number=None, user=None):
 
 def province_report(province, year, round_number=None, *, today, user=None):
     report = ProvinceReport(province=province, year=year, round_number=round_number, today=today)
-    rounds = Round.objects.filter(province=province, year=year).order_by("number")
+    rounds = (
+        Round.objects.filter(province=province, year=year)
+        .select_related("checklist")
+        .order_by("number")
+    )
     if round_number is not None:
         rounds = rounds.filter(number=round_number)
     report.rounds = list(rounds)

@@ -10,6 +10,7 @@ from openpyxl.utils import get_column_letter
 from agencies.models import Agency
 from agencies.spreadsheets import escape_formula
 from inspections.models import Inspection
+from reports.builder import levels_in_order
 from reports.narrative import period, province_narrative
 
 PERCENT = "0%"
@@ -91,7 +92,7 @@ def province_workbook(report):
         ]
         + [[]]
         + [[_("Level"), _("Agencies inspected")]]
-        + [[str(level_labels[level]), n] for level, n in report.inspected_by_level.items()]
+        + [[str(level_labels[level]), n] for level, n in levels_in_order(report.inspected_by_level)]
         + [[_("Total"), report.inspected], [_("Not finished (not counted)"), report.not_finished]],
         [14, 40, 22, 16, 18],
     )
