@@ -75,8 +75,19 @@ class CoverageRow:
         return Tally(self.announced, self.total)
 
 
+class Ratings:
+    """Counts per rating tier (`self.ratings`), as tallies over all rated inspections."""
+
+    @property
+    def rated(self):
+        return sum(self.ratings.values())
+
+    def rating_tally(self, tier):
+        return Tally(self.ratings.get(tier, 0), self.rated)
+
+
 @dataclass
-class ProvinceReport:
+class ProvinceReport(Ratings):
     province: Province
     year: int
     round_number: int | None
@@ -95,13 +106,6 @@ class ProvinceReport:
     @property
     def inspected(self):
         return sum(self.inspected_by_level.values())
-
-    @property
-    def rated(self):
-        return sum(self.ratings.values())
-
-    def rating_tally(self, tier):
-        return Tally(self.ratings.get(tier, 0), self.rated)
 
     @property
     def findings_total(self):
@@ -243,7 +247,7 @@ def _coverage(agencies, key, choices):
 
 
 @dataclass
-class ProvinceRow:
+class ProvinceRow(Ratings):
     province: Province
     agencies: int = 0
     announced: int = 0
@@ -252,13 +256,6 @@ class ProvinceRow:
     ratings: dict = field(default_factory=dict)
     open_findings: int = 0
     overdue_findings: int = 0
-
-    @property
-    def rated(self):
-        return sum(self.ratings.values())
-
-    def rating_tally(self, tier):
-        return Tally(self.ratings.get(tier, 0), self.rated)
 
     @property
     def good(self):
