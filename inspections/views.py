@@ -1,3 +1,4 @@
+import datetime
 import uuid
 
 from django.contrib import messages
@@ -575,6 +576,7 @@ def round_import(request, pk):
             except services.WorkbookRefused as refused:
                 context["problems"] = refused.problems
             else:
+                _delete_stale_imports()
                 token = uuid.uuid4().hex
                 path = default_storage.save(f"imports/{token}.xlsx", ContentFile(data))
                 pending[token] = {
@@ -586,6 +588,19 @@ def round_import(request, pk):
                 request.session["workbook_imports"] = pending
                 context.update(report=report, token=token, filename=upload.name)
     return render(request, "inspections/round_import.html", context)
+
+
+def _delete_stale_imports(max_age=datetime.timedelta(days=1)):
+    """Uploads kept for a preview nobody confirmed are removed after a day."""
+    try:
+        _folders, names = default_storage.listdir("imports")
+    except FileNotFoundError:
+        return
+    cutoff = timezone.now() - max_age
+    for name in names:
+        path = f"imports/{name}"
+        if default_storage.get_modified_time(path) < cutoff:
+            default_storage.delete(path)
 
 
 def _import(request, round_, data, name, submit):

@@ -392,3 +392,27 @@ def test_export_and_import_cost_a_fixed_number_of_queries(
     assert len(report.to_submit) == 40
     assert Inspection.objects.filter(status="submitted").count() == 40
     assert Inspection.history.filter(status="submitted").count() == 40
+
+
+def test_uploads_kept_for_an_unconfirmed_preview_are_deleted_after_a_day(
+    client, round_a, staff_a, settings, tmp_path
+):
+    import os
+    import time
+
+    settings.MEDIA_ROOT = tmp_path
+    stale = tmp_path / "imports" / "old.xlsx"
+    stale.parent.mkdir()
+    stale.write_bytes(b"left over")
+    two_days_ago = time.time() - 2 * 86400
+    os.utime(stale, (two_days_ago, two_days_ago))
+    fresh = tmp_path / "imports" / "recent.xlsx"
+    fresh.write_bytes(b"still previewed")
+    client.force_login(staff_a)
+    upload = io.BytesIO(fill(workbook_bytes(round_a), {"33-SNV": all_conforming()}))
+    upload.name = "filled.xlsx"
+    client.post(reverse("round_import", args=[round_a.pk]), {"file": upload})
+    names = sorted(p.name for p in (tmp_path / "imports").iterdir())
+    assert "old.xlsx" not in names
+    assert "recent.xlsx" in names
+    assert len(names) == 2  # the new preview's file and the recent one
