@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from agencies.models import Agency, Province, Role, role_of
@@ -374,7 +375,7 @@ def finding_record_path(instance, filename):
 
 class Finding(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("finding status", "Open")
         SUBMITTED = "submitted", _("Corrective action submitted")
         VERIFIED = "verified", _("Verified and closed")
 
