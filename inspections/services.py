@@ -92,7 +92,11 @@ def answer_save(*, answer, user, result, note, base_version, key=None):
     except IntegrityError:
         if key is None or not SaveKey.objects.filter(key=key).exists():
             raise
-        return Answer.objects.get(pk=answer.pk), False
+        current = Answer.objects.get(pk=answer.pk)
+        if (current.result, current.note) != (result, note):
+            # This change was applied before, but someone has saved over it since.
+            raise Conflict(current) from None
+        return current, False
 
 
 def _lock_editable(inspection_id, user):
@@ -311,20 +315,40 @@ class WorkbookRefused(Exception):
         self.problems = problems
 
 
-def checklists_import(
-    *, data, filename, user=None, submit=False, round_=None, scope_user=None, dry_run=False
-):
+def checklists_import(**kwargs):
     """Read a filled checklist workbook and save its answers: all rows or none.
 
+    Keyword arguments: data, filename, user, submit, round_, scope_user, dry_run.
     `round_` (the round page's upload) must be the workbook's round; `scope_user` limits
     the rows to inspections that user may see, and for an inspector to those assigned to
     it. An empty cell changes nothing. Approved or submitted inspections are skipped, and
-    the report says so. The same file imported twice changes nothing the second time.
+    the report says so. The same file imported twice changes nothing the second time. An
+    answer saved after the workbook was exported is not overwritten: the file is refused.
     """
     try:
-        parsed = workbooks.read_workbook(data, filename)
+        parsed = workbooks.read_workbook(kwargs["data"], kwargs["filename"])
     except workbooks.WorkbookError as error:
         raise WorkbookRefused([str(error)]) from error
+    if kwargs.get("dry_run"):
+        return _checklists_import(parsed=parsed, **kwargs)
+    # Check and write in one transaction, the round's inspections locked, so an approval
+    # or an online save cannot slip in between the checks and the writes.
+    with transaction.atomic():
+        return _checklists_import(parsed=parsed, lock=True, **kwargs)
+
+
+def _checklists_import(
+    *,
+    parsed,
+    data,
+    filename,
+    user=None,
+    submit=False,
+    round_=None,
+    scope_user=None,
+    dry_run=False,
+    lock=False,
+):
     rounds = Round.objects.for_user(scope_user) if scope_user else Round.objects.all()
     workbook_round = rounds.select_related("checklist").filter(pk=parsed.round_id).first()
     if workbook_round is None:
@@ -349,11 +373,15 @@ def checklists_import(
     inspections = Inspection.objects.filter(round=round_).select_related("agency")
     if scope_user is not None:
         inspections = inspections.filter(pk__in=Inspection.objects.for_user(scope_user))
+    if lock:
+        inspections = inspections.select_for_update(of=("self",))
     inspections = {i.agency.code: i for i in inspections}
     for inspection in inspections.values():
         inspection.round = round_  # one round for all: no query per row when rating
     answers = {}
-    for answer in Answer.objects.filter(inspection__round=round_).select_related("criterion"):
+    for answer in Answer.objects.filter(inspection__round=round_).select_related(
+        "criterion", "answered_by"
+    ):
         answers[(answer.inspection_id, answer.criterion.code)] = answer
     report = ChecklistImport(round=round_)
     planned, conclusions, seen = [], [], {}
@@ -391,7 +419,14 @@ def checklists_import(
         seen[row.agency_code] = row.line
         row_changes, final = [], {}
         for code in criteria:
-            answer = answers[(inspection.pk, code)]
+            answer = answers.get((inspection.pk, code))
+            if answer is None:  # a criterion added to the checklist outside a new version
+                problems.append(
+                    where(row, "agency_code")
+                    + ": "
+                    + _("%(code)s has no answer in this inspection.") % {"code": code}
+                )
+                continue
             result, note = answer.result, answer.note
             if code in parsed.header:
                 value = workbooks.parse_result(row.cells.get(code))
@@ -409,9 +444,30 @@ def checklists_import(
                 result = value or result
             note_column = f"{code}_note"
             if note_column in parsed.header:
-                note = workbooks.clean_text(row.cells.get(note_column)) or note
+                cell_note = workbooks.clean_text(row.cells.get(note_column))
+                # Compared as the export wrote it (trimmed, NFC), so an untouched cell is no change.
+                if cell_note and cell_note != workbooks.clean_text(answer.note):
+                    note = cell_note
             final[code] = (result, note)
             if (result, note) != (answer.result, answer.note):
+                if _saved_after(answer, parsed.exported_at):
+                    problems.append(
+                        where(row, code)
+                        + ": "
+                        + _(
+                            "%(who)s saved this criterion on %(when)s, after the workbook was "
+                            "exported (now: %(current)s). Export a new workbook, or change it "
+                            "on the checklist page."
+                        )
+                        % {
+                            "who": answer.answered_by.get_username() if answer.answered_by else "—",
+                            "when": timezone.localtime(answer.answered_at).strftime(
+                                "%d/%m/%Y %H:%M"
+                            ),
+                            "current": answer.get_result_display() or "—",
+                        }
+                    )
+                    continue
                 row_changes.append((answer, result, note))
             elif answer.result:
                 report.unchanged_answers += 1
@@ -428,7 +484,9 @@ def checklists_import(
                 )
         conclusion = inspection.conclusion
         if "conclusion" in parsed.header:
-            conclusion = workbooks.clean_text(row.cells.get("conclusion")) or conclusion
+            cell_conclusion = workbooks.clean_text(row.cells.get("conclusion"))
+            if cell_conclusion and cell_conclusion != workbooks.clean_text(conclusion):
+                conclusion = cell_conclusion
         if not inspection.is_editable:
             if row_changes or conclusion != inspection.conclusion:
                 report.skipped.append(
@@ -463,6 +521,10 @@ def checklists_import(
     if not dry_run:
         _apply_import(report, planned, conclusions, user, filename)
     return report
+
+
+def _saved_after(answer, exported_at):
+    return bool(exported_at and answer.answered_at and answer.answered_at > exported_at)
 
 
 def _apply_import(report, planned, conclusions, user, filename):

@@ -7,6 +7,7 @@ then one row per agency: agency_code, agency_name, one column per criterion code
 `meta` names the round, so a workbook cannot be imported into another round.
 """
 
+import datetime
 import io
 import re
 import unicodedata
@@ -58,6 +59,7 @@ class RowData:
 class ParsedWorkbook:
     round_id: int
     header: list
+    exported_at: datetime.datetime | None = None
     rows: list = field(default_factory=list)
 
 
@@ -240,7 +242,7 @@ def read_workbook(data, filename):
     sheet = book[DATA_SHEET]
     rows = sheet.iter_rows(values_only=True)
     header = [str(v).strip() if v is not None else "" for v in next(rows, [])]
-    parsed = ParsedWorkbook(round_id=round_id, header=header)
+    parsed = ParsedWorkbook(round_id=round_id, header=header, exported_at=_when(meta))
     for line, values in enumerate(rows, start=2):
         if values is None or all(v in (None, "") for v in values):
             continue
@@ -249,6 +251,14 @@ def read_workbook(data, filename):
         agency_code = "" if code is None else str(code).strip()
         parsed.rows.append(RowData(line=line, agency_code=agency_code, cells=cells))
     return parsed
+
+
+def _when(meta):
+    try:
+        exported_at = datetime.datetime.fromisoformat(str(meta["exported_at"]))
+    except (KeyError, ValueError):
+        return None
+    return exported_at if timezone.is_aware(exported_at) else None
 
 
 def check_header(parsed, codes):
@@ -264,6 +274,11 @@ def check_header(parsed, codes):
                 % {"sheet": DATA_SHEET, "column": get_column_letter(index), "name": name,
                    "what": what}
             )  # fmt: skip
+    for name in sorted({n for n in parsed.header if n and parsed.header.count(n) > 1}):
+        problems.append(
+            _("Sheet «%(sheet)s», row 1: the column %(name)s appears more than once.")
+            % {"sheet": DATA_SHEET, "name": name}
+        )
     if "agency_code" not in parsed.header:
         problems.append(
             _("Sheet «%(sheet)s», row 1: the column agency_code is missing.")

@@ -416,3 +416,46 @@ def test_uploads_kept_for_an_unconfirmed_preview_are_deleted_after_a_day(
     assert "old.xlsx" not in names
     assert "recent.xlsx" in names
     assert len(names) == 2  # the new preview's file and the recent one
+
+
+def test_an_answer_saved_online_after_the_export_is_not_overwritten(round_a, inspector_a, tmp_path):
+    from inspections.services import answer_save
+
+    exported = workbook_bytes(round_a)
+    answer = round_a.inspections.get(agency__code="33-SNV").answers.get(criterion__code="CB01")
+    answer_save(answer=answer, user=inspector_a, result="nonconforming",
+                note="Chưa công bố", base_version=0)  # fmt: skip
+    filled = fill(exported, {"33-SNV": all_conforming(), "33-SYT": all_conforming()})
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command("import_checklists", write(tmp_path, filled), stderr=err)
+    assert "row 2, column C (CB01): inspector-a saved this criterion on" in err.getvalue()
+    assert "after the workbook was exported (now: Nonconforming)" in err.getvalue()
+    assert answers_of(round_a, "33-SNV")["CB01"] == ("nonconforming", "Chưa công bố")
+    assert answers_of(round_a, "33-SYT")["CB01"] == ("", "")
+
+
+def test_reimporting_an_untouched_workbook_changes_nothing_even_for_untidy_notes(
+    round_a, inspector_a, tmp_path
+):
+    from inspections.services import answer_save
+
+    answer = round_a.inspections.get(agency__code="33-SNV").answers.get(criterion__code="HS01")
+    answer_save(answer=answer, user=inspector_a, result="partial", note="  ghi chú\n",
+                base_version=0)  # fmt: skip
+    out = io.StringIO()
+    call_command("import_checklists", write(tmp_path, workbook_bytes(round_a)), stdout=out)
+    assert "0 new answers, 0 changed" in out.getvalue()
+    assert Answer.objects.get(pk=answer.pk).version == 1
+
+
+def test_a_criterion_column_given_twice_is_refused(round_a):
+    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(round_a)))
+    book[DATA_SHEET].cell(row=1, column=28).value = "CB01"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with pytest.raises(WorkbookRefused) as refused:
+        checklists_import(data=buffer.getvalue(), filename="x.xlsx")
+    assert refused.value.problems == [
+        "Sheet «Phiếu kiểm tra», row 1: the column CB01 appears more than once."
+    ]

@@ -151,9 +151,11 @@ def test_replayed_save_with_the_same_key_is_applied_once(inspection, inspector_a
     assert Answer.history.filter(id=answer.pk).count() == 1
 
 
-def test_replay_after_a_later_save_returns_the_current_answer_and_undoes_nothing(
+def test_replay_after_a_later_save_is_a_conflict_showing_it_and_undoes_nothing(
     inspection, inspector_a
 ):
+    # The first save landed but its reply was lost; meanwhile someone saved over it. The
+    # replay must not report "saved" with values the sender never sent.
     answer = answer_of(inspection, "CB01")
     key = uuid.uuid4()
     services.answer_save(
@@ -161,12 +163,12 @@ def test_replay_after_a_later_save_returns_the_current_answer_and_undoes_nothing
     )
     save(inspection, inspector_a, "CB01", "nonconforming", "Thiếu")
 
-    replay, changed = services.answer_save(
-        answer=answer, user=inspector_a, result="conforming", note="", base_version=0, key=key
-    )
+    with pytest.raises(services.Conflict) as conflict:
+        services.answer_save(
+            answer=answer, user=inspector_a, result="conforming", note="", base_version=0, key=key
+        )
 
-    assert changed is False
-    assert (replay.result, replay.version) == ("nonconforming", 2)
+    assert (conflict.value.answer.result, conflict.value.answer.version) == ("nonconforming", 2)
     assert Answer.objects.get(pk=answer.pk).result == "nonconforming"
     assert Answer.history.filter(id=answer.pk).count() == 2
 
