@@ -323,8 +323,18 @@ class Answer(models.Model):
         return f"{self.criterion.code}: {self.get_result_display() or '—'}"
 
 
+# Stored files are named by the type their bytes were found to be, never by the client.
+EXTENSIONS = {
+    "application/pdf": "pdf",
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/webp": "webp",
+    "image/heic": "heic",
+}
+
+
 def evidence_path(instance, filename):
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    extension = EXTENSIONS.get(instance.content_type, "bin")
     return f"evidence/{instance.answer.inspection_id}/{uuid.uuid4().hex}.{extension}"
 
 
@@ -369,7 +379,7 @@ class FindingQuerySet(models.QuerySet):
 
 
 def finding_record_path(instance, filename):
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    extension = EXTENSIONS.get(instance.record_content_type, "bin")
     return f"corrective/{instance.inspection_id}/{uuid.uuid4().hex}.{extension}"
 
 
@@ -400,7 +410,7 @@ class Finding(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     verified_on = models.DateField(_("verified on"), null=True, blank=True)
-    history = HistoricalRecords(excluded_fields=["record"])
+    history = HistoricalRecords()
 
     objects = FindingQuerySet.as_manager()
 

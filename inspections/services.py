@@ -226,40 +226,67 @@ def inspection_approve(*, inspection, user, version, today=None):
     return inspection
 
 
+def _lock_open_finding(finding):
+    """The finding re-read under lock; closed ones cannot change any more."""
+    locked = Finding.objects.select_for_update().get(pk=finding.pk)
+    if locked.status == Finding.Status.VERIFIED:
+        raise ValidationError(_("This finding is already closed."))
+    return locked
+
+
 def finding_update_due(*, finding, user, due_on):
     if not finding.inspection.can_review(user):
         raise PermissionDenied
-    finding.due_on = due_on
-    finding._history_user = user
-    finding.save(update_fields=["due_on"])
+    with transaction.atomic():
+        locked = _lock_open_finding(finding)
+        locked.due_on = due_on
+        locked._history_user = user
+        locked.save(update_fields=["due_on"])
 
 
 def finding_submit_record(*, finding, user, upload, content_type, note):
-    """The agency's corrective-action record, received and uploaded by staff or an inspector."""
+    """The agency's corrective-action record, received and uploaded by staff or an inspector.
+
+    A new upload replaces the record shown; the history keeps the earlier file's path.
+    """
     inspection = finding.inspection
     if not (inspection.can_review(user) or inspection.inspectors.filter(pk=user.pk).exists()):
         raise PermissionDenied
-    if finding.status == Finding.Status.VERIFIED:
-        raise ValidationError(_("This finding is already closed."))
-    finding.record = upload
-    finding.record_name = upload.name[:255]
-    finding.record_content_type = content_type
-    finding.record_note = note
-    finding.status = Finding.Status.SUBMITTED
-    finding.submitted_at, finding.submitted_by = timezone.now(), user
-    finding._history_user = user
-    finding.save()
+    with transaction.atomic():
+        locked = _lock_open_finding(finding)
+        locked.record = upload
+        locked.record_name = upload.name[:255]
+        locked.record_content_type = content_type
+        locked.record_note = note
+        locked.status = Finding.Status.SUBMITTED
+        locked.submitted_at, locked.submitted_by = timezone.now(), user
+        locked._history_user = user
+        locked.save(
+            update_fields=[
+                "record",
+                "record_name",
+                "record_content_type",
+                "record_note",
+                "status",
+                "submitted_at",
+                "submitted_by",
+            ]
+        )
 
 
 def finding_verify(*, finding, user, today=None):
     if not finding.inspection.can_review(user):
         raise PermissionDenied
-    if finding.status != Finding.Status.SUBMITTED:
-        raise ValidationError(_("Only a finding with a corrective action record can be closed."))
-    finding.status = Finding.Status.VERIFIED
-    finding.verified_by, finding.verified_on = user, today or timezone.localdate()
-    finding._history_user = user
-    finding.save(update_fields=["status", "verified_by", "verified_on"])
+    with transaction.atomic():
+        locked = _lock_open_finding(finding)
+        if locked.status != Finding.Status.SUBMITTED:
+            raise ValidationError(
+                _("Only a finding with a corrective action record can be closed.")
+            )
+        locked.status = Finding.Status.VERIFIED
+        locked.verified_by, locked.verified_on = user, today or timezone.localdate()
+        locked._history_user = user
+        locked.save(update_fields=["status", "verified_by", "verified_on"])
 
 
 def checklist_new_version(*, checklist):

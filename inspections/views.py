@@ -554,7 +554,12 @@ def round_import(request, pk):
             if not stored or stored["round"] != round_.pk:
                 messages.error(request, _("This preview has expired; upload the file again."))
                 return redirect("round_import", pk=pk)
-            data = default_storage.open(stored["path"]).read()
+            try:
+                with default_storage.open(stored["path"]) as handle:
+                    data = handle.read()
+            except FileNotFoundError:
+                messages.error(request, _("This preview has expired; upload the file again."))
+                return redirect("round_import", pk=pk)
             default_storage.delete(stored["path"])
             return _import(request, round_, data, stored["name"], stored["submit"])
         form = WorkbookUploadForm(request.POST, request.FILES)
