@@ -118,10 +118,13 @@ class ProvinceReport(Ratings):
         return total
 
 
+def _scoped(user):
+    return Inspection.objects.for_user(user) if user is not None else Inspection.objects.all()
+
+
 def counted_inspections(year, round_number=None, user=None):
     """Submitted or approved inspections of a year (or one round), one per agency."""
-    base = Inspection.objects.for_user(user) if user is not None else Inspection.objects.all()
-    counted = base.filter(round__year=year, status__in=COUNTED)
+    counted = _scoped(user).filter(round__year=year, status__in=COUNTED)
     if round_number is not None:
         return counted.filter(round__number=round_number)
     later = Inspection.objects.filter(
@@ -157,7 +160,9 @@ def province_report(province, year, round_number=None, *, today, user=None):
         .order_by("agency__sort_key")
         .values_list("agency__name", flat=True)
     )
-    report.findings = _findings(Finding.objects.filter(inspection__in=inspections), today)
+    # Findings of every inspection of the period: a later round does not erase earlier ones.
+    in_period = _scoped(user).filter(round__in=report.rounds)
+    report.findings = _findings(Finding.objects.filter(inspection__in=in_period), today)
     agencies = Agency.objects.filter(province=province, active=True)
     if user is not None:
         agencies = agencies.filter(pk__in=Agency.objects.for_user(user))
@@ -202,14 +207,16 @@ def _criteria(answers):
 
 def _findings(findings, today):
     rows = (
-        findings.values("inspection__agency__name", "inspection__agency__sort_key")
+        findings.values(
+            "inspection__agency_id", "inspection__agency__name", "inspection__agency__sort_key"
+        )
         .annotate(
             open=Count("pk", filter=Q(status=Finding.Status.OPEN)),
             submitted=Count("pk", filter=Q(status=Finding.Status.SUBMITTED)),
             verified=Count("pk", filter=Q(status=Finding.Status.VERIFIED)),
             overdue=Count("pk", filter=Q(status=Finding.Status.OPEN, due_on__lt=today)),
         )
-        .order_by("inspection__agency__sort_key")
+        .order_by("inspection__agency__sort_key", "inspection__agency_id")
     )
     return [
         FindingRow(
@@ -326,7 +333,10 @@ def national_report(year, round_number=None, *, today, user=None):
         .order_by()
     ):
         rows[row["round__province_id"]].not_finished = row["n"]
-    findings = Finding.objects.filter(inspection__in=inspections)
+    in_period = _scoped(user).filter(round__year=year, round__province__in=list(rows))
+    if round_number is not None:
+        in_period = in_period.filter(round__number=round_number)
+    findings = Finding.objects.filter(inspection__in=in_period)
     for row in (
         findings.values("inspection__round__province_id")
         .annotate(
