@@ -111,7 +111,7 @@ class RoundQuerySet(models.QuerySet):
 class Round(models.Model):
     class Status(models.TextChoices):
         PLANNED = "planned", _("Planned")
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("round status", "Open")
         CLOSED = "closed", _("Closed")
 
     province = models.ForeignKey(

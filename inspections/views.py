@@ -228,7 +228,7 @@ def inspection_detail(request, pk):
             "return_form": ReturnForm(initial={"version": inspection.version}),
             "findings": [(f, f.is_overdue(today)) for f in findings],
             "history": inspection_history(inspection),
-            "js_texts": _checklist_texts() if can_edit else {},
+            "js_texts": _checklist_texts(),
         },
     )
 
@@ -250,6 +250,11 @@ def _checklist_texts():
         "serverError": _("The server could not save this; retrying."),
         "yours": _("Your change was: %(result)s, note: %(note)s."),
         "waitBeforeSubmit": _("Some changes are not saved yet. Wait until they are sent."),
+        "stranded": _(
+            "%(count)s change(s) kept on this device were not sent before this checklist "
+            "was locked, and cannot be saved now:"
+        ),
+        "discard": _("Remove them from this device"),
         "labels": dict(Answer.Result.choices),
     }
 

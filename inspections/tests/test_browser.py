@@ -120,8 +120,14 @@ def test_changes_made_offline_are_sent_once_when_the_network_returns(
     hs01 = Answer.objects.get(pk=answers["HS01"].pk)
     assert (cb01.result, cb01.note) == ("partial", "Quyết định công bố chưa gửi Sở KH&CN")
     assert (hs01.result, hs01.note) == ("nonconforming", "Hồ sơ năm 2025 chưa có danh mục")
-    # Each offline change reached the server exactly once.
-    assert Answer.history.filter(id=cb01.pk).count() == history_before["CB01"] + 1
+    # Each offline change reached the server exactly once, in the order it was made: the
+    # choice first (it had been tried before the note was typed), then the note.
+    cb01_history = Answer.history.filter(id=cb01.pk).order_by("history_date")
+    assert cb01_history.count() == history_before["CB01"] + 2
+    assert [(h.result, h.note) for h in cb01_history][-2:] == [
+        ("partial", ""),
+        ("partial", "Quyết định công bố chưa gửi Sở KH&CN"),
+    ]
     assert Answer.history.filter(id=hs01.pk).count() == history_before["HS01"] + 1
 
 
@@ -196,3 +202,33 @@ def test_submit_return_correct_resubmit_and_approve_opens_findings(
     inspector.reload()
     assert inspector.locator("#submit-form").count() == 0
     assert inspector.is_disabled(f"#result-{answers['KP01'].pk}-conforming")
+
+
+def test_a_save_whose_reply_was_lost_is_not_mistaken_for_a_conflict(live_server, phone, inspection):
+    page = phone.new_page()
+    log_in(page, live_server, "inspector-a")
+    page.goto(live_server.url + reverse("inspection_detail", args=[inspection.pk]))
+    answers = answers_by_code(inspection)
+    cb01 = answers["CB01"]
+    lost = []
+
+    def reach_server_then_drop_the_reply(route):
+        if not lost:
+            route.fetch()  # the server applies the change...
+            lost.append(True)
+            route.abort()  # ...but the phone never hears back
+        else:
+            route.continue_()
+
+    page.route("**/answers/**", reach_server_then_drop_the_reply)
+    choose(page, cb01, "partial")
+    page.wait_for_function("document.querySelector('[data-state=offline]') !== null")
+    assert Answer.objects.get(pk=cb01.pk).result == "partial"
+    page.fill(f"#note-{cb01.pk}", "Chưa gửi quyết định công bố")
+    page.press(f"#note-{cb01.pk}", "Tab")
+    wait_until_sent(page, inspection)
+
+    saved = Answer.objects.get(pk=cb01.pk)
+    assert (saved.result, saved.note) == ("partial", "Chưa gửi quyết định công bố")
+    assert Answer.history.filter(id=cb01.pk).count() == 2  # each change applied once
+    assert page.get_attribute(f"#criterion-{cb01.pk}", "data-state") == "saved"

@@ -13,7 +13,7 @@
   "use strict";
 
   var root = document.getElementById("checklist");
-  if (!root || root.dataset.editable !== "1") {
+  if (!root) {
     return;
   }
   var texts = JSON.parse(document.getElementById("checklist-texts").textContent);
@@ -21,6 +21,9 @@
   var csrf = root.dataset.csrf;
   var sending = false;
   var retryTimer = null;
+  var memory = null; // the queue, when this browser refuses to store it (private mode, full)
+  var TIMEOUT_MS = 20000;
+  var RETRY_MS = 5000;
 
   function uuid4() {
     // crypto.randomUUID needs HTTPS; intranets often serve plain HTTP.
@@ -36,6 +39,9 @@
   }
 
   function loadQueue() {
+    if (memory) {
+      return memory;
+    }
     try {
       return JSON.parse(localStorage.getItem(storeKey)) || {};
     } catch (error) {
@@ -44,7 +50,12 @@
   }
 
   function saveQueue(queue) {
-    localStorage.setItem(storeKey, JSON.stringify(queue));
+    try {
+      localStorage.setItem(storeKey, JSON.stringify(queue));
+      memory = null;
+    } catch (error) {
+      memory = queue;
+    }
     showOverall(queue);
   }
 
@@ -104,14 +115,71 @@
     document.getElementById("progress-count").textContent = answered;
   }
 
+  function newItem(section, base, values) {
+    return {
+      url: section.dataset.url,
+      base: base,
+      key: uuid4(),
+      result: values.result,
+      note: values.note,
+      attempted: false,
+      next: null,
+      retryAt: 0,
+    };
+  }
+
+  function showStranded() {
+    // Changes kept on this device for a checklist that can no longer be edited (it was
+    // submitted or approved meanwhile): say so, show them, and let the user clear them.
+    var queue = loadQueue();
+    var ids = Object.keys(queue);
+    if (!ids.length) {
+      return;
+    }
+    var box = document.createElement("div");
+    box.className = "alert alert-warning";
+    box.setAttribute("role", "alert");
+    var title = document.createElement("p");
+    title.textContent = texts.stranded.replace("%(count)s", ids.length);
+    box.appendChild(title);
+    var list = document.createElement("ul");
+    ids.forEach(function (id) {
+      var section = sectionFor(id);
+      var code = section ? section.querySelector("h2 .code").textContent : id;
+      var latest = queue[id].next || queue[id];
+      var line = document.createElement("li");
+      line.textContent = code + ": " + (latest.result ? texts.labels[latest.result] : "—") +
+        (latest.note ? " — " + latest.note : "");
+      list.appendChild(line);
+    });
+    box.appendChild(list);
+    var clear = document.createElement("button");
+    clear.type = "button";
+    clear.className = "btn btn-sm btn-outline-dark";
+    clear.textContent = texts.discard;
+    clear.addEventListener("click", function () {
+      saveQueue({});
+      box.remove();
+    });
+    box.appendChild(clear);
+    root.insertBefore(box, root.children[1]);
+  }
+
   function enqueue(section) {
     var queue = loadQueue();
     var id = section.dataset.answer;
-    var item = queue[id] || { url: section.dataset.url, base: Number(section.dataset.version) };
+    var item = queue[id];
     var values = valuesOf(section);
-    item.result = values.result;
-    item.note = values.note;
-    item.key = uuid4();
+    if (!item) {
+      item = newItem(section, Number(section.dataset.version), values);
+    } else if (item.attempted) {
+      // That change may already be on the server: it is resent as it was, with its key,
+      // and this newer one follows once the server has answered.
+      item.next = values;
+    } else {
+      item.result = values.result;
+      item.note = values.note;
+    }
     queue[id] = item;
     saveQueue(queue);
     setState(section, "pending", texts.saving);
@@ -124,7 +192,7 @@
       retryTimer = setTimeout(function () {
         retryTimer = null;
         flush();
-      }, 5000);
+      }, RETRY_MS);
     }
   }
 
@@ -144,11 +212,19 @@
     var queue = loadQueue();
     var ids = Object.keys(queue);
     showOverall(queue);
-    if (!ids.length) {
+    var now = Date.now();
+    var id = ids.filter(function (key) {
+      return (queue[key].retryAt || 0) <= now;
+    })[0];
+    if (!id) {
+      if (ids.length) {
+        scheduleRetry();
+      }
       return;
     }
-    var id = ids[0];
     var sent = queue[id];
+    sent.attempted = true;
+    saveQueue(queue);
     var body = new URLSearchParams({
       result: sent.result,
       note: sent.note,
@@ -156,11 +232,14 @@
       key: sent.key,
     });
     sending = true;
+    var controller = typeof AbortController === "function" ? new AbortController() : null;
+    var timer = controller ? setTimeout(function () { controller.abort(); }, TIMEOUT_MS) : null;
     fetch(sent.url, {
       method: "POST",
       body: body,
       credentials: "same-origin",
       headers: { "X-CSRFToken": csrf, Accept: "application/json" },
+      signal: controller ? controller.signal : undefined,
     })
       .then(function (response) {
         var isJson = (response.headers.get("Content-Type") || "").indexOf("json") !== -1;
@@ -173,35 +252,43 @@
         });
       })
       .then(function (reply) {
+        clearTimeout(timer);
         sending = false;
         var queueNow = loadQueue();
-        var item = queueNow[id];
+        var item = queueNow[id] || sent;
         var section = sectionFor(id);
         if (reply.status === 200) {
           section.dataset.version = reply.data.version;
-          if (item && item.key === sent.key) {
+          if (item.next) {
+            // Typed again while this was on its way: send that next, from this version.
+            queueNow[id] = newItem(section, reply.data.version, item.next);
+          } else {
             delete queueNow[id];
             setState(section, "saved", texts.saved.replace("%(when)s", reply.data.answered_at || ""));
-          } else if (item) {
-            // Typed again while this was on its way: the next send builds on this version.
-            item.base = reply.data.version;
           }
           saveQueue(queueNow);
           flush();
         } else if (reply.status === 409) {
           var current = reply.data.current;
+          var latest = item.next || item;
           delete queueNow[id];
           saveQueue(queueNow);
           section.dataset.version = current.version;
-          setValues(section, current.result, current.note);
+          // Show what is saved now, but never replace text the user is typing.
+          var note = section.querySelector("textarea");
+          setValues(section, current.result, document.activeElement === note ? note.value : current.note);
           updateProgress();
           setState(section, "conflict", reply.data.error + " " + texts.yours
-            .replace("%(result)s", sent.result ? texts.labels[sent.result] : "—")
-            .replace("%(note)s", sent.note || "—"));
+            .replace("%(result)s", latest.result ? texts.labels[latest.result] : "—")
+            .replace("%(note)s", latest.note || "—"));
           flush();
         } else if (reply.status >= 500) {
+          // Not applied (the server rolled back); try the others first, this one later.
+          item.retryAt = Date.now() + RETRY_MS * 2;
+          queueNow[id] = item;
+          saveQueue(queueNow);
           setState(section, "error", texts.serverError);
-          scheduleRetry();
+          flush();
         } else {
           // 400, 403, 404: this change can never be applied; say why and move on.
           delete queueNow[id];
@@ -211,12 +298,18 @@
         }
       })
       .catch(function (error) {
+        clearTimeout(timer);
         sending = false;
         var queueNow = loadQueue();
         markWaiting(queueNow, error && error.message === "session" ? texts.session : texts.offline);
         showOverall(queueNow);
         scheduleRetry();
       });
+  }
+
+  if (root.dataset.editable !== "1") {
+    showStranded();
+    return;
   }
 
   var noteTimers = {};
@@ -270,7 +363,8 @@
       delete restored[id];
       return;
     }
-    setValues(section, restored[id].result, restored[id].note);
+    var latest = restored[id].next || restored[id];
+    setValues(section, latest.result, latest.note);
     setState(section, "offline", texts.restored);
   });
   saveQueue(restored);
