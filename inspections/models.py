@@ -375,7 +375,7 @@ class FindingQuerySet(models.QuerySet):
         return self.filter(inspection__in=Inspection.objects.for_user(user))
 
     def overdue(self, today):
-        return self.filter(status=Finding.Status.OPEN, due_on__lt=today)
+        return self.filter(Finding.overdue_condition(today))
 
 
 def finding_record_path(instance, filename):
@@ -424,6 +424,11 @@ class Finding(models.Model):
 
     def is_overdue(self, today):
         return self.status == self.Status.OPEN and self.due_on < today
+
+    @staticmethod
+    def overdue_condition(today, prefix=""):
+        """is_overdue as a query condition; `prefix` reaches findings through a relation."""
+        return Q(**{f"{prefix}status": Finding.Status.OPEN, f"{prefix}due_on__lt": today})
 
 
 def validate_not_frozen(checklist):

@@ -353,7 +353,7 @@ def checklists_import(**kwargs):
     answer saved after the workbook was exported is not overwritten: the file is refused.
     """
     try:
-        parsed = workbooks.read_workbook(kwargs["data"], kwargs["filename"])
+        parsed = workbooks.read_workbook(kwargs.pop("data"), kwargs["filename"])
     except workbooks.WorkbookError as error:
         raise WorkbookRefused([str(error)]) from error
     if kwargs.get("dry_run"):
@@ -367,7 +367,6 @@ def checklists_import(**kwargs):
 def _checklists_import(
     *,
     parsed,
-    data,
     filename,
     user=None,
     submit=False,

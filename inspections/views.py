@@ -158,7 +158,7 @@ def round_detail(request, pk):
             answered=Count("answers", filter=ANSWERED, distinct=True),
             overdue=Count(
                 "findings",
-                filter=Q(findings__status=Finding.Status.OPEN, findings__due_on__lt=today),
+                filter=Finding.overdue_condition(today, prefix="findings__"),
                 distinct=True,
             ),
         )

@@ -214,7 +214,7 @@ def _findings(findings, today):
             open=Count("pk", filter=Q(status=Finding.Status.OPEN)),
             submitted=Count("pk", filter=Q(status=Finding.Status.SUBMITTED)),
             verified=Count("pk", filter=Q(status=Finding.Status.VERIFIED)),
-            overdue=Count("pk", filter=Q(status=Finding.Status.OPEN, due_on__lt=today)),
+            overdue=Count("pk", filter=Finding.overdue_condition(today)),
         )
         .order_by("inspection__agency__sort_key", "inspection__agency_id")
     )
@@ -341,7 +341,7 @@ def national_report(year, round_number=None, *, today, user=None):
         findings.values("inspection__round__province_id")
         .annotate(
             open=Count("pk", filter=Q(status=Finding.Status.OPEN)),
-            overdue=Count("pk", filter=Q(status=Finding.Status.OPEN, due_on__lt=today)),
+            overdue=Count("pk", filter=Finding.overdue_condition(today)),
         )
         .order_by()
     ):
