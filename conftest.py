@@ -1,41 +1,11 @@
-"""Shared personas and data builders for every app's tests."""
-
-import itertools
+"""Shared personas and settings for every app's tests; the data builders are in
+agencies/tests/factories.py and inspections/tests/factories.py."""
 
 import pytest
-from django.contrib.auth import get_user_model
+from django.utils import translation
 
-from agencies.models import Agency, Profile, Province, Role
-
-_serial = itertools.count(1)
-
-
-def make_province(code="33", name="Hưng Yên", kind=Province.Kind.PROVINCE):
-    province, _created = Province.objects.get_or_create(
-        code=code, defaults={"name": name, "kind": kind}
-    )
-    return province
-
-
-def make_agency(province, **fields):
-    number = next(_serial)
-    defaults = {
-        "code": f"{province.code}-T{number:04d}",
-        "name": f"Sở thử nghiệm {number}",
-        "level": Agency.Level.DEPARTMENT,
-        "applicability": Agency.Applicability.MANDATORY,
-    }
-    defaults.update(fields)
-    return Agency.objects.create(province=province, **defaults)
-
-
-def make_user(role=None, province=None, username=None, **fields):
-    user = get_user_model().objects.create_user(
-        username=username or f"user{next(_serial)}", password="pw-for-tests-only", **fields
-    )
-    if role:
-        Profile.objects.create(user=user, role=role, province=province)
-    return user
+from agencies.models import Province, Role
+from agencies.tests.factories import make_province, make_user
 
 
 @pytest.fixture
@@ -79,6 +49,13 @@ def viewer(db):
     return make_user(Role.NATIONAL_VIEWER, username="viewer")
 
 
+@pytest.fixture
+def english():
+    """Assert on messages as the code writes them; the Vietnamese catalogue is tested apart."""
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     # A fast hasher: the suite creates many users and never needs a strong hash.
@@ -88,32 +65,3 @@ def _test_settings(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-
-
-def make_round(province, agencies, inspectors=(), number=None, year=2026, **fields):
-    """A round on the default checklist with a draft inspection per agency."""
-    from inspections.default_checklist import ensure_default_checklist
-    from inspections.models import Checklist, Criterion
-    from inspections.services import round_create
-
-    # Transactional tests empty every table, the migrated checklist included.
-    ensure_default_checklist(Checklist, Criterion)
-
-    return round_create(
-        user=None,
-        province=province,
-        agencies=agencies,
-        inspectors=list(inspectors),
-        year=year,
-        number=number or next(_serial),
-        checklist=fields.pop("checklist", None) or Checklist.objects.get(code="QD19-2015"),
-        **fields,
-    )
-
-
-def answer_all(inspection, user, result="conforming", note=""):
-    """Answer every criterion of an inspection through the service, as the page does."""
-    from inspections.services import answer_save
-
-    for answer in inspection.answers.select_related("inspection"):
-        answer_save(answer=answer, user=user, result=result, note=note, base_version=answer.version)

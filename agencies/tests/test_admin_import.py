@@ -13,29 +13,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from agencies.models import Agency
-from conftest import make_agency, make_province, make_user
+from agencies.tests.factories import HEADER, make_agency, make_user
 
 pytestmark = pytest.mark.django_db
 
-HEADER = [
-    "code",
-    "name",
-    "level",
-    "province_code",
-    "parent_code",
-    "applicability",
-    "iso_version",
-    "announced_on",
-    "reannounced_on",
-]
 XLSX, CSV = "0", "1"  # indexes into AgencyAdmin.formats
 IMPORT_URL = "admin:agencies_agency_import"
 PROCESS_URL = "admin:agencies_agency_process_import"
-
-
-@pytest.fixture
-def provinces(db):
-    return make_province("33", "Hưng Yên"), make_province("01", "Thành phố Hà Nội")
 
 
 @pytest.fixture

@@ -20,35 +20,11 @@ from django.utils import translation
 
 from agencies.models import Agency, Province
 from agencies.services import ImportRefused, agencies_import
-from conftest import make_agency, make_province
+from agencies.tests.factories import HEADER, make_agency
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
-# The columns DESIGN.md promises, in order.
-HEADER = [
-    "code",
-    "name",
-    "level",
-    "province_code",
-    "parent_code",
-    "applicability",
-    "iso_version",
-    "announced_on",
-    "reannounced_on",
-]
 BOM = "\ufeff"
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """Assert on messages as the code writes them; the Vietnamese catalogue is tested apart."""
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def provinces(db):
-    return make_province("33", "Hưng Yên"), make_province("01", "Thành phố Hà Nội")
 
 
 def agency_row(

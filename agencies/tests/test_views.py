@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from agencies.models import Agency
-from conftest import make_agency, make_user
+from agencies.tests.factories import make_agency, make_user
 
 
 @pytest.fixture

@@ -3,6 +3,9 @@ import shutil
 
 import pytest
 
+from agencies.tests.factories import make_agency
+from inspections.tests.factories import make_round
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -52,3 +55,23 @@ def laptop(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     yield context
     context.close()
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """Uploaded files go to a fresh directory, returned as a Path."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def round_a(province_a, inspector_a):
+    """Round 1 of province A: one agency, Sở Nội vụ, with inspector_a assigned."""
+    agency = make_agency(province_a, code="33-SNV", name="Sở Nội vụ tỉnh Hưng Yên")
+    return make_round(province_a, [agency], inspectors=[inspector_a], number=1)
+
+
+@pytest.fixture
+def inspection(round_a):
+    """The draft inspection of round_a's one agency."""
+    return round_a.inspections.get()

@@ -5,10 +5,10 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from conftest import make_agency, make_round
 from inspections.models import Answer, Finding, Inspection
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# staff_a reviews in the browser, logged in by name.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("staff_a")]
 
 PASSWORD = "pw-for-tests-only"
 PLAN = {
@@ -26,13 +26,6 @@ PLAN = {
     "XX01": ("conforming", ""),
     "KP01": ("conforming", ""),
 }
-
-
-@pytest.fixture
-def inspection(province_a, inspector_a, staff_a):
-    agency = make_agency(province_a, code="33-SNV", name="Sở Nội vụ tỉnh Hưng Yên")
-    round_ = make_round(province_a, [agency], inspectors=[inspector_a], number=1)
-    return round_.inspections.get()
 
 
 def log_in(page, live_server, username):

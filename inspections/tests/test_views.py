@@ -3,9 +3,7 @@
 import datetime
 import io
 import re
-import struct
 import uuid
-import zlib
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,63 +12,22 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from agencies.models import Agency, Role
-from conftest import answer_all, make_agency, make_round, make_user
+from agencies.tests.factories import make_agency, make_user
 from inspections import services
 from inspections.models import Answer, Checklist, Evidence, Finding, Inspection, Round
-
-
-def _png():
-    """A real 1×1 grey PNG."""
-
-    def chunk(kind, data):
-        return (
-            struct.pack(">I", len(data))
-            + kind
-            + data
-            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-        )
-
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(b"\x00\x80"))
-        + chunk(b"IEND", b"")
-    )
-
-
-# A real 1×1 grey baseline JPEG (decodes in Chromium): one 8×8 block holding DC 0 and
-# end-of-block, with one-code Huffman tables so that no standard table is needed.
-JPEG_BYTES = b"".join(
-    [
-        b"\xff\xd8",  # SOI
-        b"\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00",  # APP0
-        b"\xff\xdb\x00\x43\x00" + b"\x01" * 64,  # DQT: every quantiser 1
-        b"\xff\xc0\x00\x0b\x08\x00\x01\x00\x01\x01\x01\x11\x00",  # SOF0: 1×1, one component
-        b"\xff\xc4\x00\x14\x00\x01" + b"\x00" * 15 + b"\x00",  # DHT: DC table 0
-        b"\xff\xc4\x00\x14\x10\x01" + b"\x00" * 15 + b"\x00",  # DHT: AC table 0
-        b"\xff\xda\x00\x08\x01\x01\x00\x00\x3f\x00",  # SOS
-        b"\x3f",  # scan: DC "0", EOB "0", padded with ones
-        b"\xff\xd9",  # EOI
-    ]
+from inspections.tests.factories import (
+    EXE_BYTES,
+    JPEG_BYTES,
+    PDF_BYTES,
+    PNG_BYTES,
+    answer_all,
+    answer_of,
+    make_round,
 )
-PNG_BYTES = _png()
-PDF_BYTES = (
-    b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
-    b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
-    b"trailer << /Root 1 0 R >>\n%%EOF\n"
-)
-EXE_BYTES = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 48
 
 
 def url(name, *args):
     return reverse(name, args=args)
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
 
 
 def stored_files(media):
@@ -84,25 +41,9 @@ def outsider_a(province_a):
 
 
 @pytest.fixture
-def round_a(province_a, inspector_a):
-    return make_round(
-        province_a, [make_agency(province_a, name="Sở Nội vụ Hưng Yên")], inspectors=[inspector_a]
-    )
-
-
-@pytest.fixture
-def inspection(round_a):
-    return round_a.inspections.get()
-
-
-@pytest.fixture
 def inspection_b(province_b, inspector_b):
     round_b = make_round(province_b, [make_agency(province_b)], inspectors=[inspector_b])
     return round_b.inspections.get()
-
-
-def answer_of(inspection, code):
-    return inspection.answers.select_related("inspection").get(criterion__code=code)
 
 
 def fill(inspection, user, shortfalls=()):

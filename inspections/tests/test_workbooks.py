@@ -7,22 +7,15 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from django.utils import translation
 
 from agencies.models import Agency
-from conftest import make_agency, make_round, make_user
+from agencies.tests.factories import make_agency, make_user
 from inspections.models import Answer, Inspection, Round
 from inspections.services import WorkbookRefused, checklists_import
+from inspections.tests.factories import CODES, make_round
 from inspections.workbooks import DATA_SHEET, export_workbook
 
-CODES = ["CB01", "CB02", "TC01", "CS01", "MT01", "RR01", "QT01", "HS01", "KS01", "DG01",
-         "XX01", "KP01"]  # fmt: skip
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture

@@ -10,43 +10,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from agencies.models import Role
-from conftest import answer_all, make_agency, make_round, make_user
+from agencies.tests.factories import make_agency, make_user
 from inspections import services
 from inspections.history import inspection_history
 from inspections.models import Answer, Checklist, Criterion, Finding, Inspection
+from inspections.tests.factories import CODES, PDF_BYTES, answer_all, answer_of, make_round
 
-CODES = [
-    "CB01",
-    "CB02",
-    "TC01",
-    "CS01",
-    "MT01",
-    "RR01",
-    "QT01",
-    "HS01",
-    "KS01",
-    "DG01",
-    "XX01",
-    "KP01",
-]
-PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 TODAY = datetime.date(2026, 3, 2)
-
-
-@pytest.fixture
-def inspection(province_a, inspector_a):
-    round_ = make_round(province_a, [make_agency(province_a)], inspectors=[inspector_a])
-    return round_.inspections.get()
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
-def answer_of(inspection, code):
-    return inspection.answers.select_related("inspection").get(criterion__code=code)
 
 
 def save(inspection, user, code, result, note="", key=None):

@@ -10,11 +10,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from agencies.models import Agency
-from conftest import answer_all, make_agency, make_province, make_round
+from agencies.tests.factories import make_agency, make_province
 from inspections import services
 from inspections.models import Answer, Inspection
+from inspections.tests.factories import answer_all, make_round
 from reports import builder
-from reports.tests.conftest import (
+from reports.tests.factories import (
     ANNOUNCED,
     COMMUNE,
     DEPARTMENT,

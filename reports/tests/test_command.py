@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from reports.tests.conftest import TITLES
+from reports.tests.factories import TITLES
 
 
 def export(*args):

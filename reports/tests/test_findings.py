@@ -2,8 +2,9 @@ import datetime
 
 import pytest
 
-from conftest import make_agency, make_round
+from agencies.tests.factories import make_agency
 from inspections.models import Answer, Finding, Inspection
+from inspections.tests.factories import make_round
 from reports import builder
 
 TODAY = datetime.date(2026, 11, 21)

@@ -6,11 +6,11 @@ Figures of `hung_yen_2026` are worked out in reports/tests/conftest.py.
 import pytest
 from django.utils import translation
 
-from conftest import make_agency
+from agencies.tests.factories import make_agency
 from inspections.models import Inspection
 from reports import builder
 from reports.narrative import province_narrative
-from reports.tests.conftest import TITLES, TODAY, YEAR, counted_round, inspection_of, set_status
+from reports.tests.factories import TITLES, TODAY, YEAR, counted_round, inspection_of, set_status
 
 
 def narrative_of(province, year=YEAR, round_number=None):

@@ -15,13 +15,13 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from conftest import make_agency, make_province
+from agencies.tests.factories import make_agency, make_province
 from inspections.models import Inspection
 from reports import builder
 from reports.excel import national_workbook, province_workbook
 from reports.narrative import province_narrative
 from reports.pdf import STATIC_PREFIX, static_only_fetcher
-from reports.tests.conftest import (
+from reports.tests.factories import (
     TITLES,
     TODAY,
     YEAR,
@@ -54,12 +54,6 @@ def page_size(page):
 
 def rows_of(sheet):
     return list(sheet.iter_rows(values_only=True))
-
-
-@pytest.fixture
-def admin_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
 
 
 def province_workbook_of(province, year=YEAR, round_number=None):

@@ -14,8 +14,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from conftest import make_province, make_user
-from reports.tests.conftest import YEAR, counted_round, populated_round
+from agencies.tests.factories import make_province, make_user
+from reports.tests.factories import YEAR, counted_round, populated_round
 
 PROVINCE_REPORT = reverse("province_report")
 PROVINCE_PDF = reverse("province_report_download", args=["pdf"])
