@@ -249,24 +249,29 @@ class Inspection(models.Model):
             return True
         return role == Role.PROVINCIAL_STAFF and user.profile.province_id == self.round.province_id
 
-    def compute_score(self, answers):
-        """100 × (conforming + ½ partial) / (answered − not applicable), half up to 0.1.
+    @staticmethod
+    def score_of(answers):
+        """100 × Σ weight × (1 conforming, ½ partial) / Σ weight, half up to 0.1.
 
-        None when nothing applicable was answered.
+        Over the answered criteria that apply; each answer's criterion must be loaded.
+        With every weight 1 this is 100 × (conforming + ½ partial) / (answered − not
+        applicable). None when nothing that counts was answered.
         """
-        counted = [a.result for a in answers if a.result and a.result != Answer.Result.NA]
-        if not counted:
+        counted = [a for a in answers if a.result and a.result != Answer.Result.NA]
+        total = sum(a.criterion.weight for a in counted)
+        if not total:
             return None
-        points = sum(
-            Decimal(1) if r == Answer.Result.CONFORMING else Decimal("0.5")
-            for r in counted
-            if r in (Answer.Result.CONFORMING, Answer.Result.PARTIAL)
-        )
-        score = Decimal(100) * points / Decimal(len(counted))
+        credit = {Answer.Result.CONFORMING: Decimal(1), Answer.Result.PARTIAL: Decimal("0.5")}
+        points = sum(credit.get(a.result, 0) * a.criterion.weight for a in counted)
+        score = Decimal(100) * points / Decimal(total)
         return score.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
-    def missing_for_submit(self, answers):
-        """What stops submission: criteria unanswered, and partial/nonconforming without a note."""
+    @staticmethod
+    def missing_for_submit(answers):
+        """What stops submission: criteria unanswered, and partial/nonconforming without a note.
+
+        Two lists of criterion codes; each answer's criterion must be loaded.
+        """
         unanswered = [a.criterion.code for a in answers if not a.result]
         without_note = [
             a.criterion.code

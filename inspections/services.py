@@ -138,7 +138,7 @@ def inspection_submit(*, inspection, user):
         if not inspection.is_editable:
             raise ValidationError(_("This inspection has already been submitted."))
         answers = list(inspection.answers.select_related("criterion"))
-        unanswered, without_note = inspection.missing_for_submit(answers)
+        unanswered, without_note = Inspection.missing_for_submit(answers)
         problems = []
         if unanswered:
             problems.append(_("Not answered yet: %s.") % ", ".join(unanswered))
@@ -155,7 +155,7 @@ def inspection_submit(*, inspection, user):
 
 def mark_submitted(inspection, user, answers, reason=""):
     """Score, rate and submit an inspection whose answers were checked complete."""
-    score = inspection.compute_score(answers)
+    score = Inspection.score_of(answers)
     _set_status(
         inspection,
         user,
@@ -577,10 +577,10 @@ def _apply_import(report, planned, conclusions, user, filename):
 def _bulk_submit(inspections, user, reason, now):
     """mark_submitted for many inspections in a fixed number of queries."""
     by_inspection = {}
-    for answer in Answer.objects.filter(inspection__in=inspections):
+    for answer in Answer.objects.filter(inspection__in=inspections).select_related("criterion"):
         by_inspection.setdefault(answer.inspection_id, []).append(answer)
     for inspection in inspections:
-        inspection.score = inspection.compute_score(by_inspection[inspection.pk])
+        inspection.score = Inspection.score_of(by_inspection[inspection.pk])
         inspection.rating = inspection.round.checklist.rating_for(inspection.score)
         inspection.status = Inspection.Status.SUBMITTED
         inspection.submitted_at, inspection.return_reason = now, ""

@@ -1,11 +1,16 @@
-"""The rating rule: score = 100 × (conforming + ½ partial) / (answered − not applicable),
-rounded half up to one decimal; tiers from the checklist's thresholds."""
+"""The rating rule: score = 100 × Σ weight × (1 conforming, ½ partial) / Σ weight over the
+answered criteria that apply, rounded half up to one decimal; with every weight 1 that is
+100 × (conforming + ½ partial) / (answered − not applicable). Tiers from the checklist's
+thresholds."""
 
 from decimal import Decimal
 
 import pytest
 
-from inspections.models import Answer, Checklist, Inspection
+from agencies.tests.factories import make_agency
+from inspections import services
+from inspections.models import Answer, Checklist, Criterion, Inspection
+from inspections.tests.factories import make_round
 
 C = Answer.Result.CONFORMING
 P = Answer.Result.PARTIAL
@@ -15,7 +20,15 @@ BLANK = ""
 
 
 def score_of(*results):
-    return Inspection().compute_score([Answer(result=result) for result in results])
+    """The score of answers to criteria that all weigh 1."""
+    return weighted_score_of(*[(result, 1) for result in results])
+
+
+def weighted_score_of(*pairs):
+    """The score of answers given as (result, weight of the criterion)."""
+    return Inspection.score_of(
+        [Answer(result=result, criterion=Criterion(weight=weight)) for result, weight in pairs]
+    )
 
 
 @pytest.mark.parametrize(
@@ -132,3 +145,63 @@ def test_score_just_under_a_threshold_is_not_rounded_into_it():
     assert Checklist().rating_for(score) == Inspection.Rating.MEETS
     # 100 × 62.5 / 69 = 90.579…: good.
     assert Checklist().rating_for(score_of(*[C] * 62 + [P] + [N] * 6)) == Inspection.Rating.GOOD
+
+
+# Weights: each criterion counts as many times as its weight.
+
+
+@pytest.mark.parametrize(
+    ("pairs", "expected"),
+    [
+        # 100 × 3 / (3 + 1) = 75.0; unweighted it would be 50.0.
+        ([(C, 3), (N, 1)], Decimal("75.0")),
+        # 100 × (1 + 3 × ½) / (1 + 3 + 2) = 250 / 6 = 41.666… -> 41.7.
+        ([(C, 1), (P, 3), (N, 2)], Decimal("41.7")),
+        # 100 × (4 + ½) / (4 + 1 + 3) = 56.25 exactly: half up gives 56.3, not 56.2.
+        ([(C, 4), (P, 1), (N, 3)], Decimal("56.3")),
+        # 100 × (2 × ½) / (2 + 5) = 14.285… -> 14.3.
+        ([(P, 2), (N, 5)], Decimal("14.3")),
+    ],
+)
+def test_score_counts_each_criterion_by_its_weight(pairs, expected):
+    assert weighted_score_of(*pairs) == expected
+
+
+def test_weights_of_not_applicable_and_unanswered_criteria_count_nowhere():
+    # 100 × 2 / (2 + 2) = 50.0; the weights 10 and 7 left out of the denominator.
+    assert weighted_score_of((C, 2), (N, 2), (NA, 10), (BLANK, 7)) == Decimal("50.0")
+
+
+def test_a_criterion_of_weight_zero_does_not_count():
+    assert weighted_score_of((C, 1), (N, 0)) == Decimal("100.0")
+    assert weighted_score_of((N, 0), (P, 0)) is None
+
+
+def test_weights_move_an_inspection_between_tiers():
+    # Same answers: unweighted 100 × 3 / 4 = 75.0 meets; with the shortfall weighing 3,
+    # 100 × 3 / 6 = 50.0 is not yet meeting.
+    assert Checklist().rating_for(score_of(C, C, C, N)) == Inspection.Rating.MEETS
+    weighted = weighted_score_of((C, 1), (C, 1), (C, 1), (N, 3))
+    assert weighted == Decimal("50.0")
+    assert Checklist().rating_for(weighted) == Inspection.Rating.NOT_MEETING
+
+
+def test_submitting_scores_by_the_weights_of_the_rounds_checklist(province_a, inspector_a):
+    checklist = Checklist.objects.create(code="W-2026", title="Weighted checklist")
+    for order, (code, weight) in enumerate([("A", 3), ("B", 1), ("C", 1)]):
+        Criterion.objects.create(
+            checklist=checklist, code=code, title=code, order=order, weight=weight
+        )
+    round_ = make_round(province_a, [make_agency(province_a)], [inspector_a], checklist=checklist)
+    inspection = round_.inspections.get()
+    for code, result in [("A", C), ("B", N), ("C", P)]:
+        answer = inspection.answers.select_related("inspection").get(criterion__code=code)
+        services.answer_save(
+            answer=answer, user=inspector_a, result=result, note="x", base_version=0
+        )
+
+    submitted = services.inspection_submit(inspection=inspection, user=inspector_a)
+
+    # 100 × (3 + 0 + ½) / (3 + 1 + 1) = 70.0, meets; unweighted it would be 50.0.
+    assert submitted.score == Decimal("70.0")
+    assert submitted.rating == Inspection.Rating.MEETS
