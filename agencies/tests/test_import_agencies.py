@@ -19,7 +19,8 @@ from django.core.management.base import CommandError
 from django.utils import translation
 
 from agencies.models import Agency, Province
-from agencies.services import ImportRefused, agencies_import
+from agencies.services import agencies_import
+from compliance.spreadsheets import FileRefused
 from conftest import make_agency, make_province
 
 pytestmark = pytest.mark.django_db
@@ -571,7 +572,7 @@ def test_service_refuses_with_one_line_per_problem(provinces):
     csv.writer(buffer).writerows(
         [HEADER, agency_row("33-A", level="ministry"), agency_row("33-B", province="99")]
     )
-    with pytest.raises(ImportRefused) as refused:
+    with pytest.raises(FileRefused) as refused:
         agencies_import(data=buffer.getvalue().encode(), filename="a.csv")
     problems = refused.value.problems
     assert len(problems) == 2

@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from agencies.models import Agency
+from compliance.spreadsheets import FileRefused
 from conftest import make_agency, make_round, make_user
 from inspections.models import Answer, Inspection, Round
-from inspections.services import WorkbookRefused, checklists_import
+from inspections.services import checklists_import
 from inspections.workbooks import DATA_SHEET, export_workbook
 
 CODES = ["CB01", "CB02", "TC01", "CS01", "MT01", "RR01", "QT01", "HS01", "KS01", "DG01",
@@ -204,7 +205,7 @@ def test_a_column_that_is_not_a_criterion_of_the_checklist_is_refused(round_a, t
     book[DATA_SHEET].cell(row=1, column=28).value = "ZZ99"
     buffer = io.BytesIO()
     book.save(buffer)
-    with pytest.raises(WorkbookRefused) as refused:
+    with pytest.raises(FileRefused) as refused:
         checklists_import(data=buffer.getvalue(), filename="x.xlsx")
     assert refused.value.problems == [
         "Sheet «Phiếu kiểm tra», row 1, column AB (ZZ99): ZZ99 is not a criterion of this "
@@ -228,7 +229,7 @@ def test_a_workbook_of_another_round_is_refused_on_the_round_page(
 
 @pytest.mark.parametrize("data", [b"", b"not a workbook at all", b"PK\x03\x04broken"])
 def test_a_file_that_is_not_a_workbook_is_refused(data):
-    with pytest.raises(WorkbookRefused) as refused:
+    with pytest.raises(FileRefused) as refused:
         checklists_import(data=data, filename="bad.xlsx")
     assert "bad.xlsx" in refused.value.problems[0]
 
@@ -238,7 +239,7 @@ def test_a_workbook_without_the_meta_sheet_is_refused(tmp_path):
     book.active.title = DATA_SHEET
     buffer = io.BytesIO()
     book.save(buffer)
-    with pytest.raises(WorkbookRefused) as refused:
+    with pytest.raises(FileRefused) as refused:
         checklists_import(data=buffer.getvalue(), filename="plain.xlsx")
     assert "not a checklist workbook exported by this system" in refused.value.problems[0]
 
@@ -288,12 +289,13 @@ def test_round_page_preview_then_confirm(client, round_a, staff_a):
     assert [i.agency.code for i in report.to_submit] == ["33-SNV"]
     assert not Answer.objects.exclude(result="").exists()  # a preview writes nothing
 
-    done = client.post(url, {"token": preview.context["token"]})
+    confirm = reverse("round_import_confirm", args=[round_a.pk])
+    done = client.post(confirm, {"token": preview.context["token"]})
     assert done.status_code == 302
     assert Answer.objects.exclude(result="").count() == 13
     assert round_a.inspections.get(agency__code="33-SNV").status == "submitted"
     # The same confirmation cannot be replayed.
-    again = client.post(url, {"token": preview.context["token"]}, follow=True)
+    again = client.post(confirm, {"token": preview.context["token"]}, follow=True)
     assert "This preview has expired" in again.content.decode()
 
 
@@ -454,7 +456,7 @@ def test_a_criterion_column_given_twice_is_refused(round_a):
     book[DATA_SHEET].cell(row=1, column=28).value = "CB01"
     buffer = io.BytesIO()
     book.save(buffer)
-    with pytest.raises(WorkbookRefused) as refused:
+    with pytest.raises(FileRefused) as refused:
         checklists_import(data=buffer.getvalue(), filename="x.xlsx")
     assert refused.value.problems == [
         "Sheet «Phiếu kiểm tra», row 1: the column CB01 appears more than once."
