@@ -1,19 +1,24 @@
 """Checklist workbooks: export, fill with openpyxl, import; commands and the round page."""
 
+import datetime
 import io
+import uuid
 
 import openpyxl
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from agencies.models import Agency
 from compliance.spreadsheets import FileRefused
 from conftest import make_agency, make_round, make_user
-from inspections.models import Answer, Inspection, Round
-from inspections.services import checklists_import
+from inspections import housekeeping
+from inspections.models import Answer, Inspection, Round, SaveKey
+from inspections.services import checklists_import, inspection_return
 from inspections.workbooks import DATA_SHEET, export_workbook
 
 CODES = ["CB01", "CB02", "TC01", "CS01", "MT01", "RR01", "QT01", "HS01", "KS01", "DG01",
@@ -461,3 +466,74 @@ def test_a_criterion_column_given_twice_is_refused(round_a):
     assert refused.value.problems == [
         "Sheet «Phiếu kiểm tra», row 1: the column CB01 appears more than once."
     ]
+
+
+def test_confirming_an_import_is_post_only_and_404_for_users_who_cannot_import(
+    client, round_a, staff_a, staff_b, viewer
+):
+    client.force_login(staff_a)
+    upload = io.BytesIO(fill(workbook_bytes(round_a), {"33-SNV": all_conforming()}))
+    upload.name = "filled.xlsx"
+    preview = client.post(reverse("round_import", args=[round_a.pk]), {"file": upload})
+    token = preview.context["token"]
+    confirm = reverse("round_import_confirm", args=[round_a.pk])
+    assert client.get(confirm, {"token": token}).status_code == 405
+    for user in (staff_b, viewer):
+        client.force_login(user)
+        assert client.post(confirm, {"token": token}).status_code == 404
+    assert not Answer.objects.exclude(result="").exists()
+
+
+def test_import_checklists_refuses_an_oversized_file_in_words_before_reading_it(
+    round_a, tmp_path, settings
+):
+    settings.IMPORT_MAX_BYTES = 1024 * 1024
+    path = tmp_path / "big.xlsx"
+    path.write_bytes(workbook_bytes(round_a))
+    with path.open("r+b") as sparse:
+        sparse.truncate(3 * 1024 * 1024)
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command("import_checklists", str(path), stderr=err)
+    assert "big.xlsx is 3.0 MB; the limit is 1 MB." in err.getvalue()
+
+
+def test_autosave_keys_older_than_the_window_are_deleted_with_stale_uploads(
+    client, round_a, staff_a, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    settings.SAVE_KEY_DAYS = 30
+    answer = round_a.inspections.get(agency__code="33-SNV").answers.get(criterion__code="CB01")
+    now = timezone.now()
+    ages = {"old": 31, "within": 29, "today": 0}
+    keys = {name: SaveKey.objects.create(key=uuid.uuid4(), answer=answer, version=1)
+            for name in ages}  # fmt: skip
+    for name, days in ages.items():
+        created = now - datetime.timedelta(days=days)
+        SaveKey.objects.filter(pk=keys[name].pk).update(created_at=created)
+    client.force_login(staff_a)
+    upload = io.BytesIO(fill(workbook_bytes(round_a), {"33-SNV": all_conforming()}))
+    upload.name = "filled.xlsx"
+    client.post(reverse("round_import", args=[round_a.pk]), {"file": upload})
+    assert set(SaveKey.objects.values_list("pk", flat=True)) == {
+        keys["within"].pk, keys["today"].pk}  # fmt: skip
+    settings.SAVE_KEY_DAYS = 7
+    housekeeping.delete_stale()
+    assert list(SaveKey.objects.values_list("pk", flat=True)) == [keys["today"].pk]
+
+
+def test_a_status_change_writes_only_the_fields_it_changes(round_a, staff_a):
+    report = checklists_import(
+        data=fill(workbook_bytes(round_a), {"33-SNV": all_conforming()}),
+        filename="filled.xlsx",
+        submit=True,
+    )
+    [inspection] = report.to_submit
+    with CaptureQueriesContext(connection) as queries:
+        inspection_return(inspection=inspection, user=staff_a, reason="Thiếu hồ sơ", version=2)
+    table = Inspection._meta.db_table
+    [update] = [q["sql"] for q in queries if q["sql"].startswith(f'UPDATE "{table}"')]
+    assert "conclusion" not in update
+    assert "score" not in update
+    for column in ("status", "version", "return_reason", "reviewed_at", "reviewed_by_id"):
+        assert f'"{column}"' in update
