@@ -1,14 +1,11 @@
-from django import forms
-from django.conf import settings
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ImportForm
 
 from agencies.models import Agency, Profile, Province
 from agencies.resources import AgencyResource, check_headers
-from agencies.spreadsheets import SpreadsheetError, read_table
+from compliance.spreadsheets import CSV_BOM, FileRefused, read_table, validate_upload_size
 
 
 class AgencyCSV(CSV):
@@ -22,7 +19,7 @@ class AgencyCSV(CSV):
         return dataset
 
     def export_data(self, dataset, **kwargs):
-        return "\ufeff" + super().export_data(dataset, **kwargs)
+        return CSV_BOM + super().export_data(dataset, **kwargs)
 
     # Read as bytes so our reader decides the encoding and names the bad byte.
     def is_binary(self):
@@ -42,14 +39,7 @@ class AgencyXLSX(XLSX):
 class AgencyImportForm(ImportForm):
     def clean_import_file(self):
         upload = self.cleaned_data["import_file"]
-        if upload.size > settings.IMPORT_MAX_BYTES:
-            raise forms.ValidationError(
-                _("The file is %(size).1f MB; the limit is %(limit)d MB.")
-                % {
-                    "size": upload.size / 1024 / 1024,
-                    "limit": settings.IMPORT_MAX_BYTES // 1024 // 1024,
-                }
-            )
+        validate_upload_size(upload)
         return upload
 
 
@@ -76,7 +66,7 @@ class AgencyAdmin(ImportExportModelAdmin):
         return {**super().get_import_resource_kwargs(request, **kwargs), "preview": True}
 
     def add_data_read_fail_error_to_form(self, form, error):
-        if isinstance(error, SpreadsheetError):
+        if isinstance(error, FileRefused):
             form.add_error("import_file", str(error))
         else:
             super().add_data_read_fail_error_to_form(form, error)

@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from agencies.text import fold, nfc, sort_key
+from compliance.text import fold, nfc, sort_key
 
 
 class Role(models.TextChoices):

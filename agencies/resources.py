@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import BaseInstanceLoader
 
-from agencies.bulk import bulk_update_values
 from agencies.models import Agency, Province
-from agencies.spreadsheets import SpreadsheetError, escape_formula, unescape_formula
+from compliance.bulk import bulk_update_values
+from compliance.spreadsheets import FileRefused, escape_formula, unescape_formula
 
 COLUMNS = [
     "code",
@@ -354,7 +354,7 @@ def check_headers(dataset):
     if duplicated:
         problems.append(_("repeated column(s): %s") % ", ".join(duplicated))
     if problems:
-        raise SpreadsheetError(
+        raise FileRefused(
             _("Header row: %(problems)s. Expected columns: %(expected)s.")
             % {"problems": "; ".join(problems), "expected": ", ".join(COLUMNS)}
         )

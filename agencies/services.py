@@ -3,40 +3,29 @@
 from pathlib import Path
 
 from agencies.resources import AgencyResource, check_headers, result_errors
-from agencies.spreadsheets import SpreadsheetError, check_size, kind_of, read_table
-
-
-class ImportRefused(Exception):
-    """The file was not imported; `problems` holds one line per problem found."""
-
-    def __init__(self, problems):
-        super().__init__("\n".join(problems))
-        self.problems = problems
+from compliance.spreadsheets import CSV_BOM, FileRefused, check_size, kind_of, read_table
 
 
 def agencies_import_file(*, path, dry_run=False):
     """Import from a file on disk, refusing an oversized one before reading it."""
     path = Path(path)
-    try:
-        check_size(path.stat().st_size, path.name)
-    except SpreadsheetError as error:
-        raise ImportRefused([str(error)]) from error
+    check_size(path.stat().st_size, path.name)
     return agencies_import(data=path.read_bytes(), filename=path.name, dry_run=dry_run)
 
 
 def agencies_import(*, data, filename, dry_run=False):
-    """Import an agency list; all rows or none. Returns the import-export Result."""
-    try:
-        dataset = read_table(data, filename)
-        check_headers(dataset)
-    except SpreadsheetError as error:
-        raise ImportRefused([str(error)]) from error
+    """Import an agency list; all rows or none. Returns the import-export Result.
+
+    Raises FileRefused, one line per problem, when anything is wrong.
+    """
+    dataset = read_table(data, filename)
+    check_headers(dataset)
     result = AgencyResource().import_data(
         dataset, dry_run=dry_run, use_transactions=True, rollback_on_validation_errors=True
     )
     problems = result_errors(result, dataset)
     if problems:
-        raise ImportRefused(problems)
+        raise FileRefused(*problems)
     return result
 
 
@@ -45,7 +34,7 @@ def agencies_export(*, queryset, path):
     kind = kind_of(str(path))
     dataset = AgencyResource().export(queryset=queryset)
     if kind == "csv":
-        Path(path).write_text("\ufeff" + dataset.export("csv"), encoding="utf-8", newline="")
+        Path(path).write_text(CSV_BOM + dataset.export("csv"), encoding="utf-8", newline="")
     else:
         Path(path).write_bytes(dataset.export("xlsx"))
     return dataset.height

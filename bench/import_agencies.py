@@ -83,7 +83,7 @@ def measure(args):
     from agencies.models import Agency
     from agencies.resources import AgencyResource
     from agencies.services import agencies_import
-    from agencies.spreadsheets import read_table
+    from compliance.spreadsheets import read_table
 
     first, second = make_workbook(rows, "A"), make_workbook(rows, "B")
     bench = Agency.objects.filter(code__startswith="BX-")

@@ -148,3 +148,6 @@ LOGGING = {
 }
 # Evidence photos and PDFs, and corrective-action records.
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+# Autosave idempotency keys are deleted after this many days: far longer than any offline
+# spell, so a change queued on a device is still recognised when it is finally sent.
+SAVE_KEY_DAYS = 30

@@ -1,9 +1,9 @@
 from django import forms
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Role
+from compliance.spreadsheets import validate_upload_size
 from inspections.models import Checklist, Round
 
 
@@ -128,14 +128,7 @@ class RecordForm(forms.Form):
 
 
 class WorkbookUploadForm(forms.Form):
-    file = forms.FileField(label=_("Filled checklist workbook (.xlsx)"))
+    file = forms.FileField(
+        label=_("Filled checklist workbook (.xlsx)"), validators=[validate_upload_size]
+    )
     submit = forms.BooleanField(label=_("Submit the inspections that are complete"), required=False)
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > settings.IMPORT_MAX_BYTES:
-            raise forms.ValidationError(
-                _("The file is %(size).1f MB; the limit is %(limit)d MB.")
-                % {"size": upload.size / 2**20, "limit": settings.IMPORT_MAX_BYTES // 2**20}
-            )
-        return upload

@@ -1,6 +1,7 @@
 """Writes that span several models or must not be half-done: the inspection workflow."""
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,7 +9,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agencies.bulk import bulk_update_values
+from compliance.bulk import bulk_update_values
+from compliance.spreadsheets import FileRefused
 from inspections import workbooks
 from inspections.models import (
     Answer,
@@ -120,13 +122,14 @@ def evidence_add(*, answer, user, upload, content_type):
 
 
 def _set_status(inspection, user, status, reason="", **fields):
+    """Move to `status` with the other `fields` given, saving those and nothing else."""
     inspection.status = status
     inspection.version += 1
     inspection._history_user = user
     inspection._change_reason = reason
     for name, value in fields.items():
         setattr(inspection, name, value)
-    inspection.save()
+    inspection.save(update_fields=["status", "version", *fields])
 
 
 def inspection_submit(*, inspection, user):
@@ -149,23 +152,37 @@ def inspection_submit(*, inspection, user):
             )
         if problems:
             raise ValidationError(problems)
-        mark_submitted(inspection, user, answers)
+        _mark_submitted([inspection], user=user, answers=answers)
     return inspection
 
 
-def mark_submitted(inspection, user, answers, reason=""):
-    """Score, rate and submit an inspection whose answers were checked complete."""
-    score = Inspection.score_of(answers)
-    _set_status(
-        inspection,
-        user,
-        Inspection.Status.SUBMITTED,
-        reason=reason,
-        score=score,
-        rating=inspection.round.checklist.rating_for(score),
-        submitted_at=timezone.now(),
-        return_reason="",
+def _mark_submitted(inspections, *, user, reason="", now=None, answers=None):
+    """Score, rate and submit inspections whose answers were checked complete.
+
+    One page's submit or a whole workbook's, in a fixed number of queries either way.
+    `answers`, when the caller has them already, are every answer of these inspections.
+    """
+    now = now or timezone.now()
+    if answers is None:
+        answers = Answer.objects.filter(inspection__in=inspections).select_related("criterion")
+    by_inspection = defaultdict(list)
+    for answer in answers:
+        by_inspection[answer.inspection_id].append(answer)
+    for inspection in inspections:
+        inspection.score = Inspection.score_of(by_inspection[inspection.pk])
+        inspection.rating = inspection.round.checklist.rating_for(inspection.score)
+        inspection.status = Inspection.Status.SUBMITTED
+        inspection.submitted_at, inspection.return_reason = now, ""
+        inspection.version += 1
+    bulk_update_values(
+        Inspection,
+        inspections,
+        ["status", "score", "rating", "submitted_at", "return_reason", "version"],
     )
+    Inspection.history.bulk_history_create(
+        inspections, update=True, default_user=user, default_change_reason=reason,
+        default_date=now,
+    )  # fmt: skip
 
 
 def _review(inspection, user, version):
@@ -332,190 +349,16 @@ class ChecklistImport:
     not_complete: list = field(default_factory=list)
     # (agency, criterion code, answer as it is, new result label, new note)
     changes: list = field(default_factory=list)
+    # What applying writes: (answer, result, note), and the inspections with a new conclusion.
+    planned: list = field(default_factory=list)
+    new_conclusions: list = field(default_factory=list)
 
-
-class WorkbookRefused(Exception):
-    """Nothing was imported; `problems` names the sheet, row and column of each."""
-
-    def __init__(self, problems):
-        super().__init__("\n".join(problems))
-        self.problems = problems
-
-
-def checklists_import(**kwargs):
-    """Read a filled checklist workbook and save its answers: all rows or none.
-
-    Keyword arguments: data, filename, user, submit, round_, scope_user, dry_run.
-    `round_` (the round page's upload) must be the workbook's round; `scope_user` limits
-    the rows to inspections that user may see, and for an inspector to those assigned to
-    it. An empty cell changes nothing. Approved or submitted inspections are skipped, and
-    the report says so. The same file imported twice changes nothing the second time. An
-    answer saved after the workbook was exported is not overwritten: the file is refused.
-    """
-    try:
-        parsed = workbooks.read_workbook(kwargs.pop("data"), kwargs["filename"])
-    except workbooks.WorkbookError as error:
-        raise WorkbookRefused([str(error)]) from error
-    if kwargs.get("dry_run"):
-        return _checklists_import(parsed=parsed, **kwargs)
-    # Check and write in one transaction, the round's inspections locked, so an approval
-    # or an online save cannot slip in between the checks and the writes.
-    with transaction.atomic():
-        return _checklists_import(parsed=parsed, lock=True, **kwargs)
-
-
-def _checklists_import(
-    *,
-    parsed,
-    filename,
-    user=None,
-    submit=False,
-    round_=None,
-    scope_user=None,
-    dry_run=False,
-    lock=False,
-):
-    rounds = Round.objects.for_user(scope_user) if scope_user else Round.objects.all()
-    workbook_round = rounds.select_related("checklist").filter(pk=parsed.round_id).first()
-    if workbook_round is None:
-        raise WorkbookRefused(
-            [
-                _("%(name)s belongs to round %(id)s, which does not exist or is not yours.")
-                % {"name": filename, "id": parsed.round_id}
-            ]  # fmt: skip
-        )
-    if round_ is not None and round_.pk != workbook_round.pk:
-        raise WorkbookRefused(
-            [
-                _("%(name)s is the workbook of another round (%(other)s), not of %(round)s.")
-                % {"name": filename, "other": workbook_round, "round": round_}
-            ]  # fmt: skip
-        )
-    round_ = workbook_round
-    criteria = {c.code: c for c in round_.checklist.criteria.all()}
-    problems = workbooks.check_header(parsed, list(criteria))
-    if problems:
-        raise WorkbookRefused(problems)
-    inspections = Inspection.objects.filter(round=round_).select_related("agency")
-    if scope_user is not None:
-        inspections = inspections.filter(pk__in=Inspection.objects.for_user(scope_user))
-    if lock:
-        inspections = inspections.select_for_update(of=("self",))
-    inspections = {i.agency.code: i for i in inspections}
-    for inspection in inspections.values():
-        inspection.round = round_  # one round for all: no query per row when rating
-    answers = {}
-    for answer in Answer.objects.filter(inspection__round=round_).select_related(
-        "criterion", "answered_by"
-    ):
-        answers[(answer.inspection_id, answer.criterion.code)] = answer
-    report = ChecklistImport(round=round_)
-    planned, conclusions, seen = [], [], {}
-    sheet = workbooks.DATA_SHEET
-
-    def where(row, column):
-        return _("Sheet «%(sheet)s», row %(row)d, column %(column)s (%(name)s)") % {
-            "sheet": sheet,
-            "row": row.line,
-            "column": workbooks.column_letter(parsed, column),
-            "name": column,
-        }
-
-    for row in parsed.rows:
-        inspection = inspections.get(row.agency_code)
-        if inspection is None:
-            problems.append(
-                where(row, "agency_code")
-                + ": "
-                + _("agency %(code)r is not in this round%(yours)s.")
-                % {
-                    "code": row.agency_code,
-                    "yours": _(" or not assigned to you") if scope_user else "",
-                }
-            )
-            continue
-        if row.agency_code in seen:
-            problems.append(
-                where(row, "agency_code")
-                + ": "
-                + _("agency %(code)r appears twice: first on row %(first)d.")
-                % {"code": row.agency_code, "first": seen[row.agency_code]}
-            )
-            continue
-        seen[row.agency_code] = row.line
-        row_changes, final = [], {}
-        for code in criteria:
-            answer = answers.get((inspection.pk, code))
-            if answer is None:  # a criterion added to the checklist outside a new version
-                problems.append(
-                    where(row, "agency_code")
-                    + ": "
-                    + _("%(code)s has no answer in this inspection.") % {"code": code}
-                )
-                continue
-            result, note = answer.result, answer.note
-            if code in parsed.header:
-                value = workbooks.parse_result(row.cells.get(code))
-                if value is None:
-                    problems.append(
-                        where(row, code)
-                        + ": "
-                        + _("%(value)r is not one of: %(allowed)s.")
-                        % {
-                            "value": row.cells.get(code),
-                            "allowed": ", ".join(workbooks.RESULT_LABELS.values()),
-                        }
-                    )
-                    continue
-                result = value or result
-            note_column = f"{code}_note"
-            if note_column in parsed.header:
-                cell_note = workbooks.clean_text(row.cells.get(note_column))
-                # Compared as the export wrote it (trimmed, NFC), so an untouched cell is no change.
-                if cell_note and cell_note != workbooks.clean_text(answer.note):
-                    note = cell_note
-            final[code] = (result, note)
-            if (result, note) != (answer.result, answer.note):
-                if _saved_after(answer, parsed.exported_at):
-                    problems.append(
-                        where(row, code)
-                        + ": "
-                        + _(
-                            "%(who)s saved this criterion on %(when)s, after the workbook was "
-                            "exported (now: %(current)s). Export a new workbook, or change it "
-                            "on the checklist page."
-                        )
-                        % {
-                            "who": answer.answered_by.get_username() if answer.answered_by else "—",
-                            "when": timezone.localtime(answer.answered_at).strftime(
-                                "%d/%m/%Y %H:%M"
-                            ),
-                            "current": answer.get_result_display() or "—",
-                        }
-                    )
-                    continue
-                row_changes.append((answer, result, note))
-            elif answer.result:
-                report.unchanged_answers += 1
-            if (
-                submit
-                and result in (Answer.Result.PARTIAL, Answer.Result.NONCONFORMING)
-                and not note.strip()
-            ):
-                problems.append(
-                    where(row, note_column if note_column in parsed.header else code)
-                    + ": "
-                    + _("%(code)s is %(result)s: a note is needed to submit.")
-                    % {"code": code, "result": workbooks.RESULT_LABELS[result]}
-                )
-        conclusion = inspection.conclusion
-        if "conclusion" in parsed.header:
-            cell_conclusion = workbooks.clean_text(row.cells.get("conclusion"))
-            if cell_conclusion and cell_conclusion != workbooks.clean_text(conclusion):
-                conclusion = cell_conclusion
+    def add_row(self, row, inspection, plan, *, submit):
+        """Count one planned row in; the row of an inspection that cannot change is skipped."""
+        self.unchanged_answers += plan.unchanged
         if not inspection.is_editable:
-            if row_changes or conclusion != inspection.conclusion:
-                report.skipped.append(
+            if plan.changes or plan.conclusion != inspection.conclusion:
+                self.skipped.append(
                     _("Row %(row)d, %(agency)s: not changed, the inspection is %(status)s.")
                     % {
                         "row": row.line,
@@ -523,74 +366,227 @@ def _checklists_import(
                         "status": inspection.get_status_display().lower(),
                     }
                 )
-            continue
-        planned.extend(row_changes)
-        for answer, result, note in row_changes:
+            return
+        self.planned.extend(plan.changes)
+        for answer, result, note in plan.changes:
             if answer.result:
-                report.changed_answers += 1
+                self.changed_answers += 1
             elif result:
-                report.new_answers += 1
+                self.new_answers += 1
             label = Answer.Result(result).label if result else ""
-            report.changes.append((inspection.agency, answer.criterion.code, answer, label, note))
-        if conclusion != inspection.conclusion:
-            inspection.conclusion = conclusion
-            conclusions.append(inspection)
+            self.changes.append((inspection.agency, answer.criterion.code, answer, label, note))
+        if plan.conclusion != inspection.conclusion:
+            inspection.conclusion = plan.conclusion
+            self.new_conclusions.append(inspection)
+            self.conclusions += 1
         if submit:
-            missing = [code for code, (result, _note) in final.items() if not result]
+            missing = [code for code, result in plan.results.items() if not result]
             if missing:
-                report.not_complete.append((inspection.agency, missing))
-            elif len(final) == len(criteria):
-                report.to_submit.append(inspection)
-    if problems:
-        raise WorkbookRefused(problems)
-    report.conclusions = len(conclusions)
-    if not dry_run:
-        _apply_import(report, planned, conclusions, user, filename)
+                self.not_complete.append((inspection.agency, missing))
+            else:
+                self.to_submit.append(inspection)
+
+
+@dataclass
+class _RowPlan:
+    """What one workbook row would change in its inspection, and what is wrong with it."""
+
+    conclusion: str
+    changes: list = field(default_factory=list)  # (answer, new result, new note)
+    results: dict = field(default_factory=dict)  # criterion code -> result after the import
+    unchanged: int = 0
+    problems: list = field(default_factory=list)
+
+
+def checklists_import(
+    *,
+    data,
+    filename,
+    user=None,
+    submit=False,
+    round_=None,
+    scope_user=None,
+    dry_run=False,
+):
+    """Read a filled checklist workbook and save its answers: all rows or none.
+
+    `user` is who the answers are recorded as. `round_` (the round page's upload) must be
+    the workbook's round; `scope_user` limits the rows to inspections that user may see,
+    and for an inspector to those assigned to it. An empty cell changes nothing. Approved
+    or submitted inspections are skipped, and the report says so. The same file imported
+    twice changes nothing the second time. An answer saved after the workbook was exported
+    is not overwritten: the file is refused. Raises FileRefused, one line per problem.
+    """
+    parsed = workbooks.read_workbook(data, filename)
+    options = {"filename": filename, "submit": submit, "round_": round_, "scope_user": scope_user}
+    if dry_run:
+        return _import_plan(parsed, lock=False, **options)
+    # Check and write in one transaction, the round's inspections locked, so an approval
+    # or an online save cannot slip in between the checks and the writes.
+    with transaction.atomic():
+        report = _import_plan(parsed, lock=True, **options)
+        _import_apply(report, user=user, filename=filename)
     return report
+
+
+def _import_plan(parsed, *, filename, submit, round_, scope_user, lock):
+    """Resolve the round, load what is saved now, and plan every row; writes nothing."""
+    round_ = _import_round(parsed, filename=filename, round_=round_, scope_user=scope_user)
+    codes = [c.code for c in round_.checklist.criteria.all()]
+    problems = workbooks.check_header(parsed, codes)
+    if problems:
+        raise FileRefused(*problems)
+    inspections = _import_inspections(round_, scope_user=scope_user, lock=lock)
+    answers = _current_answers(round_)
+    report = ChecklistImport(round=round_)
+    first_lines = {}
+    for row in parsed.rows:
+        inspection = inspections.get(row.agency_code)
+        if inspection is None or row.agency_code in first_lines:
+            first = first_lines.get(row.agency_code)
+            problems.append(_agency_problem(parsed, row, first, scope_user=scope_user))
+            continue
+        first_lines[row.agency_code] = row.line
+        plan = _plan_row(
+            parsed, row, inspection=inspection, codes=codes, answers=answers, submit=submit
+        )
+        problems += plan.problems
+        report.add_row(row, inspection, plan, submit=submit)
+    if problems:
+        raise FileRefused(*problems)
+    return report
+
+
+def _import_round(parsed, *, filename, round_, scope_user):
+    """The round the workbook names, if `scope_user` may see it and it is `round_` (if given)."""
+    rounds = Round.objects.for_user(scope_user) if scope_user else Round.objects.all()
+    workbook_round = rounds.select_related("checklist").filter(pk=parsed.round_id).first()
+    if workbook_round is None:
+        raise FileRefused(
+            _("%(name)s belongs to round %(id)s, which does not exist or is not yours.")
+            % {"name": filename, "id": parsed.round_id}
+        )
+    if round_ is not None and round_.pk != workbook_round.pk:
+        raise FileRefused(
+            _("%(name)s is the workbook of another round (%(other)s), not of %(round)s.")
+            % {"name": filename, "other": workbook_round, "round": round_}
+        )
+    return workbook_round
+
+
+def _import_inspections(round_, *, scope_user, lock):
+    """The round's inspections `scope_user` may import into, by agency code."""
+    inspections = Inspection.objects.filter(round=round_).select_related("agency")
+    if scope_user is not None:
+        inspections = inspections.filter(pk__in=Inspection.objects.for_user(scope_user))
+    if lock:
+        inspections = inspections.select_for_update(of=("self",))
+    by_code = {}
+    for inspection in inspections:
+        inspection.round = round_  # one round for all: no query per row when rating
+        by_code[inspection.agency.code] = inspection
+    return by_code
+
+
+def _current_answers(round_):
+    """The round's answers as saved now, by (inspection id, criterion code)."""
+    answers = Answer.objects.filter(inspection__round=round_).select_related(
+        "criterion", "answered_by"
+    )
+    return {(answer.inspection_id, answer.criterion.code): answer for answer in answers}
+
+
+def _agency_problem(parsed, row, first_line, *, scope_user):
+    """Why a row's agency cannot be imported: not in the round (or not yours), or repeated."""
+    if first_line is not None:
+        message = _("agency %(code)r appears twice: first on row %(first)d.") % {
+            "code": row.agency_code,
+            "first": first_line,
+        }
+    else:
+        message = _("agency %(code)r is not in this round%(yours)s.") % {
+            "code": row.agency_code,
+            "yours": _(" or not assigned to you") if scope_user else "",
+        }
+    return parsed.problem(row, "agency_code", message)
+
+
+def _plan_row(parsed, row, *, inspection, codes, answers, submit):
+    """What one row changes in its inspection (answers and conclusion), and its problems."""
+    conclusion = workbooks.edited_text(row.cells.get("conclusion"), inspection.conclusion)
+    plan = _RowPlan(conclusion=conclusion)
+    for code in codes:
+        answer = answers.get((inspection.pk, code))
+        if answer is None:  # a criterion added to the checklist outside a new version
+            message = _("%(code)s has no answer in this inspection.") % {"code": code}
+            plan.problems.append(parsed.problem(row, "agency_code", message))
+            continue
+        _plan_answer(parsed, row, answer, plan, submit=submit)
+    return plan
+
+
+def _plan_answer(parsed, row, answer, plan, *, submit):
+    """Add one criterion of a row to its plan: the new result and note, or the problem."""
+    code, note_column = answer.criterion.code, f"{answer.criterion.code}_note"
+    result = workbooks.parse_result(row.cells.get(code))
+    if result is None:
+        allowed = ", ".join(workbooks.RESULT_LABELS.values())
+        message = _("%(value)r is not one of: %(allowed)s.") % {
+            "value": row.cells.get(code),
+            "allowed": allowed,
+        }
+        plan.problems.append(parsed.problem(row, code, message))
+        return
+    result = result or answer.result
+    note = workbooks.edited_text(row.cells.get(note_column), answer.note)
+    plan.results[code] = result
+    if (result, note) != (answer.result, answer.note):
+        if _saved_after(answer, parsed.exported_at):
+            plan.problems.append(parsed.problem(row, code, _saved_since_export(answer)))
+            return
+        plan.changes.append((answer, result, note))
+    elif answer.result:
+        plan.unchanged += 1
+    shortfall = result in (Answer.Result.PARTIAL, Answer.Result.NONCONFORMING)
+    if submit and shortfall and not note.strip():
+        message = _("%(code)s is %(result)s: a note is needed to submit.") % {
+            "code": code,
+            "result": workbooks.RESULT_LABELS[result],
+        }
+        column = note_column if note_column in parsed.header else code
+        plan.problems.append(parsed.problem(row, column, message))
 
 
 def _saved_after(answer, exported_at):
     return bool(exported_at and answer.answered_at and answer.answered_at > exported_at)
 
 
-def _apply_import(report, planned, conclusions, user, filename):
+def _saved_since_export(answer):
+    return _(
+        "%(who)s saved this criterion on %(when)s, after the workbook was "
+        "exported (now: %(current)s). Export a new workbook, or change it "
+        "on the checklist page."
+    ) % {
+        "who": answer.answered_by.get_username() if answer.answered_by else "—",
+        "when": timezone.localtime(answer.answered_at).strftime("%d/%m/%Y %H:%M"),
+        "current": answer.get_result_display() or "—",
+    }
+
+
+def _import_apply(report, *, user, filename):
+    """Write a planned import in a fixed number of queries, with history rows."""
     now = timezone.now()
     reason = _("imported from %(name)s") % {"name": filename}
     changed = []
-    for answer, result, note in planned:
+    for answer, result, note in report.planned:
         answer.result, answer.note = result, note
         answer.answered_by, answer.answered_at = user, now
         answer.version += 1
         changed.append(answer)
-    with transaction.atomic():
-        bulk_update_values(
-            Answer, changed, ["result", "note", "answered_by", "answered_at", "version"]
-        )
-        Answer.history.bulk_history_create(
-            changed, update=True, default_user=user, default_change_reason=reason, default_date=now
-        )
-        bulk_update_values(Inspection, conclusions, ["conclusion"])
-        if report.to_submit:
-            _bulk_submit(report.to_submit, user, reason, now)
-
-
-def _bulk_submit(inspections, user, reason, now):
-    """mark_submitted for many inspections in a fixed number of queries."""
-    by_inspection = {}
-    for answer in Answer.objects.filter(inspection__in=inspections).select_related("criterion"):
-        by_inspection.setdefault(answer.inspection_id, []).append(answer)
-    for inspection in inspections:
-        inspection.score = Inspection.score_of(by_inspection[inspection.pk])
-        inspection.rating = inspection.round.checklist.rating_for(inspection.score)
-        inspection.status = Inspection.Status.SUBMITTED
-        inspection.submitted_at, inspection.return_reason = now, ""
-        inspection.version += 1
-    bulk_update_values(
-        Inspection,
-        inspections,
-        ["status", "score", "rating", "submitted_at", "return_reason", "version"],
+    bulk_update_values(Answer, changed, ["result", "note", "answered_by", "answered_at", "version"])
+    Answer.history.bulk_history_create(
+        changed, update=True, default_user=user, default_change_reason=reason, default_date=now
     )
-    Inspection.history.bulk_history_create(
-        inspections, update=True, default_user=user, default_change_reason=reason,
-        default_date=now,
-    )  # fmt: skip
+    bulk_update_values(Inspection, report.new_conclusions, ["conclusion"])
+    if report.to_submit:
+        _mark_submitted(report.to_submit, user=user, reason=reason, now=now)

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from compliance.spreadsheets import FileRefused, check_size
+
 SIGNATURES = [
     (b"%PDF-", "application/pdf"),
     (b"\xff\xd8\xff", "image/jpeg"),
@@ -24,12 +26,10 @@ def sniff_content_type(head):
 
 def check_upload(upload):
     """The file's real type if it is a PDF or photo within the size limit, else ValidationError."""
-    limit = settings.EVIDENCE_MAX_BYTES
-    if upload.size > limit:
-        raise ValidationError(
-            _("%(name)s is %(size).1f MB; the limit is %(limit)d MB.")
-            % {"name": upload.name, "size": upload.size / 1024 / 1024, "limit": limit // 2**20}
-        )
+    try:
+        check_size(upload.size, upload.name, limit=settings.EVIDENCE_MAX_BYTES)
+    except FileRefused as refused:
+        raise ValidationError(refused.problems) from None
     head = upload.read(16)
     upload.seek(0)
     content_type = sniff_content_type(head)

@@ -10,6 +10,11 @@ urlpatterns = [
     path("rounds/<int:pk>/", views.round_detail, name="round_detail"),
     path("rounds/<int:pk>/workbook/", views.round_workbook, name="round_workbook"),
     path("rounds/<int:pk>/import/", views.round_import, name="round_import"),
+    path(
+        "rounds/<int:pk>/import/confirm/",
+        views.round_import_confirm,
+        name="round_import_confirm",
+    ),
     path("inspections/<int:pk>/", views.inspection_detail, name="inspection_detail"),
     path(
         "inspections/<int:pk>/answers/<int:answer_pk>/",

@@ -1,4 +1,3 @@
-import datetime
 import uuid
 
 from django.contrib import messages
@@ -16,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agencies.models import Agency, Role, role_of
-from inspections import services, workbooks
+from compliance.spreadsheets import XLSX_CONTENT_TYPE, FileRefused
+from inspections import housekeeping, services, workbooks
 from inspections.forms import (
     AssignForm,
     DueDateForm,
@@ -515,9 +515,6 @@ def finding_record(request, pk):
     return _file_response(finding.record, finding.record_name, finding.record_content_type)
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
 @login_required
 def round_workbook(request, pk):
     """The round's checklists as a workbook: the whole round, or an inspector's agencies."""
@@ -530,7 +527,9 @@ def round_workbook(request, pk):
         .select_related("agency")
         .order_by("agency__sort_key")
     )
-    response = HttpResponse(workbooks.export_workbook(round_, inspections), content_type=XLSX)
+    response = HttpResponse(
+        workbooks.export_workbook(round_, inspections), content_type=XLSX_CONTENT_TYPE
+    )
     filename = f"phieu-kiem-tra-{round_.province_id}-{round_.year}-dot-{round_.number}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -542,75 +541,77 @@ def _can_import(user, round_):
 
 @login_required
 def round_import(request, pk):
-    """Upload a filled workbook, see what would change, then confirm."""
+    """Upload a filled workbook and see what it would change; round_import_confirm imports it."""
+    round_ = get_object_or_404(
+        Round.objects.for_user(request.user).select_related("province", "checklist"), pk=pk
+    )
+    if not _can_import(request.user, round_):
+        raise Http404
+    form = WorkbookUploadForm()
+    context = {"round": round_}
+    if request.method == "POST":
+        form = WorkbookUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            context.update(_import_preview(request, round_, **form.cleaned_data))
+    context["form"] = form
+    return render(request, "inspections/round_import.html", context)
+
+
+def _import_preview(request, round_, *, file, submit):
+    """A dry run of the upload; the file is kept on the server, under a token in the session,
+    so that the confirmation imports exactly what was previewed."""
+    data = file.read()
+    try:
+        report = services.checklists_import(
+            data=data,
+            filename=file.name,
+            user=request.user,
+            submit=submit,
+            round_=round_,
+            scope_user=request.user,
+            dry_run=True,
+        )
+    except FileRefused as refused:
+        return {"problems": refused.problems}
+    housekeeping.delete_stale()
+    token = uuid.uuid4().hex
+    path = default_storage.save(f"{housekeeping.PREVIEW_UPLOADS}/{token}.xlsx", ContentFile(data))
+    pending = request.session.get("workbook_imports", {})
+    pending[token] = {"path": path, "name": file.name, "round": round_.pk, "submit": submit}
+    request.session["workbook_imports"] = pending
+    return {"report": report, "token": token, "filename": file.name}
+
+
+@login_required
+@require_POST
+def round_import_confirm(request, pk):
+    """Import the file a preview was made from; each preview can be confirmed once."""
     round_ = get_object_or_404(
         Round.objects.for_user(request.user).select_related("province", "checklist"), pk=pk
     )
     if not _can_import(request.user, round_):
         raise Http404
     pending = request.session.get("workbook_imports", {})
-    context = {"round": round_, "form": WorkbookUploadForm()}
-    if request.method == "POST":
-        token = request.POST.get("token")
-        if token:
-            # Confirmation: the file the preview was made from, kept on the server.
-            stored = pending.pop(token, None)
-            request.session["workbook_imports"] = pending
-            if not stored or stored["round"] != round_.pk:
-                messages.error(request, _("This preview has expired; upload the file again."))
-                return redirect("round_import", pk=pk)
-            try:
-                with default_storage.open(stored["path"]) as handle:
-                    data = handle.read()
-            except FileNotFoundError:
-                messages.error(request, _("This preview has expired; upload the file again."))
-                return redirect("round_import", pk=pk)
-            default_storage.delete(stored["path"])
-            return _import(request, round_, data, stored["name"], stored["submit"])
-        form = WorkbookUploadForm(request.POST, request.FILES)
-        context["form"] = form
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            data = upload.read()
-            submit = form.cleaned_data["submit"]
-            try:
-                report = services.checklists_import(
-                    data=data,
-                    filename=upload.name,
-                    user=request.user,
-                    submit=submit,
-                    round_=round_,
-                    scope_user=request.user,
-                    dry_run=True,
-                )
-            except services.WorkbookRefused as refused:
-                context["problems"] = refused.problems
-            else:
-                _delete_stale_imports()
-                token = uuid.uuid4().hex
-                path = default_storage.save(f"imports/{token}.xlsx", ContentFile(data))
-                pending[token] = {
-                    "path": path,
-                    "name": upload.name,
-                    "round": round_.pk,
-                    "submit": submit,
-                }
-                request.session["workbook_imports"] = pending
-                context.update(report=report, token=token, filename=upload.name)
-    return render(request, "inspections/round_import.html", context)
+    stored = pending.pop(request.POST.get("token", ""), None)
+    request.session["workbook_imports"] = pending
+    data = _previewed_file(stored, round_)
+    if data is None:
+        messages.error(request, _("This preview has expired; upload the file again."))
+        return redirect("round_import", pk=pk)
+    return _import(request, round_, data, stored["name"], stored["submit"])
 
 
-def _delete_stale_imports(max_age=datetime.timedelta(days=1)):
-    """Uploads kept for a preview nobody confirmed are removed after a day."""
+def _previewed_file(stored, round_):
+    """The bytes kept for a preview of this round, removed from storage; None if gone."""
+    if not stored or stored["round"] != round_.pk:
+        return None
     try:
-        _folders, names = default_storage.listdir("imports")
+        with default_storage.open(stored["path"]) as handle:
+            data = handle.read()
     except FileNotFoundError:
-        return
-    cutoff = timezone.now() - max_age
-    for name in names:
-        path = f"imports/{name}"
-        if default_storage.get_modified_time(path) < cutoff:
-            default_storage.delete(path)
+        return None
+    default_storage.delete(stored["path"])
+    return data
 
 
 def _import(request, round_, data, name, submit):
@@ -623,7 +624,7 @@ def _import(request, round_, data, name, submit):
             round_=round_,
             scope_user=request.user,
         )
-    except services.WorkbookRefused as refused:
+    except FileRefused as refused:
         # The round changed between preview and confirmation (e.g. an approval).
         for problem in refused.problems:
             messages.error(request, problem)

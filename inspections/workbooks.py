@@ -11,19 +11,18 @@ import datetime
 import io
 import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from agencies.spreadsheets import escape_formula, unescape_formula
-from agencies.text import fold
+from compliance.spreadsheets import FileRefused, escape_formula, open_xlsx, unescape_formula
+from compliance.text import fold
 from inspections.models import Answer
 
 DATA_SHEET = "Phiếu kiểm tra"
@@ -44,10 +43,6 @@ _RESULT_BY_TEXT = (
 )
 
 
-class WorkbookError(ValueError):
-    """The workbook cannot be read at all (not a workbook, not one of ours)."""
-
-
 @dataclass
 class RowData:
     line: int
@@ -61,6 +56,16 @@ class ParsedWorkbook:
     header: list
     exported_at: datetime.datetime | None = None
     rows: list = field(default_factory=list)
+
+    def problem(self, row, column, message):
+        """`message` about one cell, named as the person sees it: sheet, row, column."""
+        where = _("Sheet «%(sheet)s», row %(row)d, column %(column)s (%(name)s)") % {
+            "sheet": DATA_SHEET,
+            "row": row.line,
+            "column": get_column_letter(self.header.index(column) + 1),
+            "name": column,
+        }
+        return f"{where}: {message}"
 
 
 def parse_result(value):
@@ -84,14 +89,22 @@ def columns_for(codes):
 def export_workbook(round_, inspections):
     """The .xlsx bytes for these inspections of one round, answers already given filled in."""
     criteria = list(round_.checklist.criteria.all())
-    codes = [c.code for c in criteria]
-    columns = columns_for(codes)
     answers = {}
     for answer in Answer.objects.filter(inspection__in=inspections).select_related("criterion"):
         answers[(answer.inspection_id, answer.criterion.code)] = answer
-
     book = Workbook()
-    sheet = book.active
+    _data_sheet(book.active, criteria, inspections, answers)
+    _help_sheet(book, round_, criteria)
+    _meta_sheet(book, round_)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _data_sheet(sheet, criteria, inspections, answers):
+    """The sheet people fill: a header row with the criteria as comments, a row per agency."""
+    codes = [c.code for c in criteria]
+    columns = columns_for(codes)
     sheet.title = DATA_SHEET
     sheet.append(columns)
     header_fill = PatternFill("solid", fgColor="DDEBF7")
@@ -107,17 +120,15 @@ def export_workbook(round_, inspections):
             % {"code": criterion.code},
             "ISO 9001",
         )
-    rows = 0
     for inspection in inspections:
         values = [inspection.agency.code, escape_formula(inspection.agency.name)]
         values += [RESULT_LABELS.get(_answer(answers, inspection, c).result, "") for c in codes]
         values += [escape_formula(_answer(answers, inspection, c).note) for c in codes]
         values.append(escape_formula(inspection.conclusion))
         sheet.append(values)
-        rows += 1
-    last_row = rows + 1
+    last_row = len(inspections) + 1
     _lock_codes(sheet, len(columns), last_row)
-    if rows:
+    if inspections:
         validation = DataValidation(
             type="list",
             formula1='"' + ",".join(RESULT_LABELS.values()) + '"',
@@ -135,7 +146,10 @@ def export_workbook(round_, inspections):
         sheet.column_dimensions[get_column_letter(index)].width = 14
     for index in range(3 + len(codes), len(columns) + 1):
         sheet.column_dimensions[get_column_letter(index)].width = 30
-    _help_sheet(book, round_, criteria)
+
+
+def _meta_sheet(book, round_):
+    """A hidden sheet naming the round and the export time, read back on import."""
     meta = book.create_sheet(META_SHEET)
     for key, value in [
         ("format", FORMAT_NAME),
@@ -150,9 +164,6 @@ def export_workbook(round_, inspections):
         meta.append([key, value])
     meta.sheet_state = "hidden"
     meta.protection.sheet = True
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 def _answer(answers, inspection, code):
@@ -205,18 +216,10 @@ def _help_sheet(book, round_, criteria):
 
 
 def read_workbook(data, filename):
-    """Parse a filled workbook; problems name the sheet, row and column. Writes nothing."""
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise WorkbookError(_("%(name)s is not an Excel workbook (.xlsx).") % {"name": filename})
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a damaged file
-        raise WorkbookError(
-            _("%(name)s could not be opened as an Excel workbook: %(error)s")
-            % {"name": filename, "error": error}
-        ) from error
+    """Parse a filled workbook, or raise FileRefused saying why it cannot be. Writes nothing."""
+    book = open_xlsx(data, filename)
     if META_SHEET not in book.sheetnames or DATA_SHEET not in book.sheetnames:
-        raise WorkbookError(
+        raise FileRefused(
             _(
                 "%(name)s is not a checklist workbook exported by this system "
                 "(no sheet «%(sheet)s»)."
@@ -236,7 +239,7 @@ def read_workbook(data, filename):
             raise ValueError
         round_id = int(meta["round_id"])
     except (KeyError, TypeError, ValueError):
-        raise WorkbookError(
+        raise FileRefused(
             _("%(name)s: the sheet «meta» does not name a round.") % {"name": filename}
         ) from None
     sheet = book[DATA_SHEET]
@@ -287,11 +290,16 @@ def check_header(parsed, codes):
     return problems
 
 
-def column_letter(parsed, name):
-    return get_column_letter(parsed.header.index(name) + 1)
-
-
 def clean_text(value):
     if value is None:
         return ""
     return unescape_formula(unicodedata.normalize("NFC", str(value)).strip())
+
+
+def edited_text(value, current):
+    """A text cell's new text, or `current` when the cell is empty or says the same.
+
+    Compared as the export wrote it (trimmed, NFC), so an untouched cell is no change.
+    """
+    text = clean_text(value)
+    return text if text and text != clean_text(current) else current

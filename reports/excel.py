@@ -8,7 +8,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from agencies.models import Agency
-from agencies.spreadsheets import escape_formula
+from compliance.spreadsheets import escape_formula
 from inspections.models import Inspection
 from reports.builder import levels_in_order
 from reports.narrative import period, province_narrative

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Province, Role, role_of
+from compliance.spreadsheets import XLSX_CONTENT_TYPE as XLSX
 from inspections.models import Inspection, Round
 from reports import builder, charts
 from reports.excel import national_workbook, province_workbook
@@ -13,7 +14,6 @@ from reports.pdf import render_pdf
 
 READERS = (Role.ADMIN, Role.PROVINCIAL_STAFF, Role.NATIONAL_VIEWER)
 NATIONAL_READERS = (Role.ADMIN, Role.NATIONAL_VIEWER)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SORTS = {
     "name": lambda r: r.province.sort_key,
     "agencies": lambda r: r.agencies,

@@ -19,8 +19,9 @@ from django.core.management.base import CommandError
 from django.utils import translation
 
 from agencies.models import Agency, Province
-from agencies.services import ImportRefused, agencies_import
+from agencies.services import agencies_import
 from agencies.tests.factories import HEADER, make_agency
+from compliance.spreadsheets import FileRefused
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -547,7 +548,7 @@ def test_service_refuses_with_one_line_per_problem(provinces):
     csv.writer(buffer).writerows(
         [HEADER, agency_row("33-A", level="ministry"), agency_row("33-B", province="99")]
     )
-    with pytest.raises(ImportRefused) as refused:
+    with pytest.raises(FileRefused) as refused:
         agencies_import(data=buffer.getvalue().encode(), filename="a.csv")
     problems = refused.value.problems
     assert len(problems) == 2

@@ -1,17 +1,24 @@
 """Checklist workbooks: export, fill with openpyxl, import; commands and the round page."""
 
+import datetime
 import io
+import uuid
 
 import openpyxl
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from agencies.models import Agency
 from agencies.tests.factories import make_agency, make_user
-from inspections.models import Answer, Inspection, Round
-from inspections.services import WorkbookRefused, checklists_import
+from compliance.spreadsheets import FileRefused
+from inspections import housekeeping
+from inspections.models import Answer, Inspection, Round, SaveKey
+from inspections.services import checklists_import, inspection_return
 from inspections.tests.factories import CODES, make_round
 from inspections.workbooks import DATA_SHEET, export_workbook
 
@@ -197,7 +204,7 @@ def test_a_column_that_is_not_a_criterion_of_the_checklist_is_refused(round_a, t
     book[DATA_SHEET].cell(row=1, column=28).value = "ZZ99"
     buffer = io.BytesIO()
     book.save(buffer)
-    with pytest.raises(WorkbookRefused) as refused:
+    with pytest.raises(FileRefused) as refused:
         checklists_import(data=buffer.getvalue(), filename="x.xlsx")
     assert refused.value.problems == [
         "Sheet «Phiếu kiểm tra», row 1, column AB (ZZ99): ZZ99 is not a criterion of this "
@@ -221,7 +228,7 @@ def test_a_workbook_of_another_round_is_refused_on_the_round_page(
 
 @pytest.mark.parametrize("data", [b"", b"not a workbook at all", b"PK\x03\x04broken"])
 def test_a_file_that_is_not_a_workbook_is_refused(data):
-    with pytest.raises(WorkbookRefused) as refused:
+    with pytest.raises(FileRefused) as refused:
         checklists_import(data=data, filename="bad.xlsx")
     assert "bad.xlsx" in refused.value.problems[0]
 
@@ -231,7 +238,7 @@ def test_a_workbook_without_the_meta_sheet_is_refused(tmp_path):
     book.active.title = DATA_SHEET
     buffer = io.BytesIO()
     book.save(buffer)
-    with pytest.raises(WorkbookRefused) as refused:
+    with pytest.raises(FileRefused) as refused:
         checklists_import(data=buffer.getvalue(), filename="plain.xlsx")
     assert "not a checklist workbook exported by this system" in refused.value.problems[0]
 
@@ -281,12 +288,13 @@ def test_round_page_preview_then_confirm(client, round_a, staff_a):
     assert [i.agency.code for i in report.to_submit] == ["33-SNV"]
     assert not Answer.objects.exclude(result="").exists()  # a preview writes nothing
 
-    done = client.post(url, {"token": preview.context["token"]})
+    confirm = reverse("round_import_confirm", args=[round_a.pk])
+    done = client.post(confirm, {"token": preview.context["token"]})
     assert done.status_code == 302
     assert Answer.objects.exclude(result="").count() == 13
     assert round_a.inspections.get(agency__code="33-SNV").status == "submitted"
     # The same confirmation cannot be replayed.
-    again = client.post(url, {"token": preview.context["token"]}, follow=True)
+    again = client.post(confirm, {"token": preview.context["token"]}, follow=True)
     assert "This preview has expired" in again.content.decode()
 
 
@@ -447,8 +455,79 @@ def test_a_criterion_column_given_twice_is_refused(round_a):
     book[DATA_SHEET].cell(row=1, column=28).value = "CB01"
     buffer = io.BytesIO()
     book.save(buffer)
-    with pytest.raises(WorkbookRefused) as refused:
+    with pytest.raises(FileRefused) as refused:
         checklists_import(data=buffer.getvalue(), filename="x.xlsx")
     assert refused.value.problems == [
         "Sheet «Phiếu kiểm tra», row 1: the column CB01 appears more than once."
     ]
+
+
+def test_confirming_an_import_is_post_only_and_404_for_users_who_cannot_import(
+    client, round_a, staff_a, staff_b, viewer
+):
+    client.force_login(staff_a)
+    upload = io.BytesIO(fill(workbook_bytes(round_a), {"33-SNV": all_conforming()}))
+    upload.name = "filled.xlsx"
+    preview = client.post(reverse("round_import", args=[round_a.pk]), {"file": upload})
+    token = preview.context["token"]
+    confirm = reverse("round_import_confirm", args=[round_a.pk])
+    assert client.get(confirm, {"token": token}).status_code == 405
+    for user in (staff_b, viewer):
+        client.force_login(user)
+        assert client.post(confirm, {"token": token}).status_code == 404
+    assert not Answer.objects.exclude(result="").exists()
+
+
+def test_import_checklists_refuses_an_oversized_file_in_words_before_reading_it(
+    round_a, tmp_path, settings
+):
+    settings.IMPORT_MAX_BYTES = 1024 * 1024
+    path = tmp_path / "big.xlsx"
+    path.write_bytes(workbook_bytes(round_a))
+    with path.open("r+b") as sparse:
+        sparse.truncate(3 * 1024 * 1024)
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command("import_checklists", str(path), stderr=err)
+    assert "big.xlsx is 3.0 MB; the limit is 1 MB." in err.getvalue()
+
+
+def test_autosave_keys_older_than_the_window_are_deleted_with_stale_uploads(
+    client, round_a, staff_a, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    settings.SAVE_KEY_DAYS = 30
+    answer = round_a.inspections.get(agency__code="33-SNV").answers.get(criterion__code="CB01")
+    now = timezone.now()
+    ages = {"old": 31, "within": 29, "today": 0}
+    keys = {name: SaveKey.objects.create(key=uuid.uuid4(), answer=answer, version=1)
+            for name in ages}  # fmt: skip
+    for name, days in ages.items():
+        created = now - datetime.timedelta(days=days)
+        SaveKey.objects.filter(pk=keys[name].pk).update(created_at=created)
+    client.force_login(staff_a)
+    upload = io.BytesIO(fill(workbook_bytes(round_a), {"33-SNV": all_conforming()}))
+    upload.name = "filled.xlsx"
+    client.post(reverse("round_import", args=[round_a.pk]), {"file": upload})
+    assert set(SaveKey.objects.values_list("pk", flat=True)) == {
+        keys["within"].pk, keys["today"].pk}  # fmt: skip
+    settings.SAVE_KEY_DAYS = 7
+    housekeeping.delete_stale()
+    assert list(SaveKey.objects.values_list("pk", flat=True)) == [keys["today"].pk]
+
+
+def test_a_status_change_writes_only_the_fields_it_changes(round_a, staff_a):
+    report = checklists_import(
+        data=fill(workbook_bytes(round_a), {"33-SNV": all_conforming()}),
+        filename="filled.xlsx",
+        submit=True,
+    )
+    [inspection] = report.to_submit
+    with CaptureQueriesContext(connection) as queries:
+        inspection_return(inspection=inspection, user=staff_a, reason="Thiếu hồ sơ", version=2)
+    table = Inspection._meta.db_table
+    [update] = [q["sql"] for q in queries if q["sql"].startswith(f'UPDATE "{table}"')]
+    assert "conclusion" not in update
+    assert "score" not in update
+    for column in ("status", "version", "return_reason", "reviewed_at", "reviewed_by_id"):
+        assert f'"{column}"' in update

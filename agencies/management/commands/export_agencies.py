@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from agencies.models import Agency
 from agencies.services import agencies_export
-from agencies.spreadsheets import SpreadsheetError, kind_of
+from compliance.spreadsheets import FileRefused, kind_of
 
 
 class Command(BaseCommand):
@@ -18,7 +18,7 @@ class Command(BaseCommand):
     def handle(self, *args, file, province, **options):
         try:
             kind_of(file)
-        except SpreadsheetError as error:
+        except FileRefused as error:
             raise CommandError(str(error)) from None
         queryset = Agency.objects.all()
         if province:

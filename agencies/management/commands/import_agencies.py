@@ -2,7 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from agencies.services import ImportRefused, agencies_import_file
+from agencies.services import agencies_import_file
+from compliance.spreadsheets import FileRefused
 
 
 class Command(BaseCommand):
@@ -24,7 +25,7 @@ class Command(BaseCommand):
             raise CommandError(f"{file}: no such file")
         try:
             result = agencies_import_file(path=path, dry_run=dry_run)
-        except ImportRefused as refused:
+        except FileRefused as refused:
             for line in refused.problems:
                 self.stderr.write(line)
             raise CommandError(

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError
 
 from agencies.models import Agency, Province
-from agencies.spreadsheets import SpreadsheetError, read_table
+from compliance.spreadsheets import FileRefused, read_table
 from inspections.models import Checklist, Round
 from inspections.services import round_create
 
@@ -113,7 +113,7 @@ class Command(BaseCommand):
         if path.suffix.lower() in (".xlsx", ".csv"):
             try:
                 table = read_table(path.read_bytes(), path.name)
-            except SpreadsheetError as error:
+            except FileRefused as error:
                 raise CommandError(str(error)) from None
             if "code" not in table.headers:
                 raise CommandError(f"{path.name}: no column named code")

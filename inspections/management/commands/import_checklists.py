@@ -1,10 +1,10 @@
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from inspections.services import WorkbookRefused, checklists_import
+from compliance.spreadsheets import FileRefused, check_size
+from inspections.services import checklists_import
 
 
 class Command(BaseCommand):
@@ -24,14 +24,13 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"{file}: no such file")
-        if path.stat().st_size > settings.IMPORT_MAX_BYTES:
-            raise CommandError(f"{path.name}: larger than {settings.IMPORT_MAX_BYTES} bytes")
         account = None
         if user:
             account = get_user_model().objects.filter(username=user).first()
             if account is None:
                 raise CommandError(f"--user {user}: no such user")
         try:
+            check_size(path.stat().st_size, path.name)
             report = checklists_import(
                 data=path.read_bytes(),
                 filename=path.name,
@@ -40,7 +39,7 @@ class Command(BaseCommand):
                 scope_user=account,
                 dry_run=dry_run,
             )
-        except WorkbookRefused as refused:
+        except FileRefused as refused:
             for line in refused.problems:
                 self.stderr.write(line)
             raise CommandError(

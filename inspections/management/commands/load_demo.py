@@ -8,7 +8,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from agencies.models import Agency, Profile, Province, Role
-from agencies.services import ImportRefused, agencies_import
+from agencies.services import agencies_import
+from compliance.spreadsheets import FileRefused
 from inspections.demo import demo_round
 
 DEMO_PROVINCE = "33"  # Hưng Yên
@@ -81,7 +82,7 @@ class Command(BaseCommand):
         writer.writerows(rows)
         try:
             result = agencies_import(data=buffer.getvalue().encode(), filename="demo.csv")
-        except ImportRefused as refused:
+        except FileRefused as refused:
             raise CommandError("\n".join(refused.problems)) from None
         self.stdout.write(f"Demo agencies: {result.total_rows} rows imported for Hưng Yên.")
 
