@@ -1093,8 +1093,8 @@ def finding_snapshot(finding):
 
 def post_record(client, finding, name="bien-ban.pdf", content=PDF_BYTES, **extra):
     return client.post(
-        url("finding_detail", finding.pk),
-        {"action": "record", "record": SimpleUploadedFile(name, content), "note": "", **extra},
+        url("finding_record_upload", finding.pk),
+        {"record": SimpleUploadedFile(name, content), "note": "", **extra},
     )
 
 
@@ -1123,9 +1123,7 @@ def test_finding_detail_is_404_outside_scope(client, request, finding, media, wh
     client.force_login(request.getfixturevalue(who))
     assert client.get(url("finding_detail", finding.pk)).status_code == 404
     assert post_record(client, finding).status_code == 404
-    response = client.post(
-        url("finding_detail", finding.pk), {"action": "due", "due_on": "2030-01-01"}
-    )
+    response = client.post(url("finding_due", finding.pk), {"due_on": "2030-01-01"})
     assert response.status_code == 404
     assert finding_snapshot(finding) == before
     assert stored_files(media) == []
@@ -1133,9 +1131,7 @@ def test_finding_detail_is_404_outside_scope(client, request, finding, media, wh
 
 def test_staff_changes_the_due_date(client, staff_a, finding):
     client.force_login(staff_a)
-    response = client.post(
-        url("finding_detail", finding.pk), {"action": "due", "due_on": "2026-12-31"}
-    )
+    response = client.post(url("finding_due", finding.pk), {"due_on": "2026-12-31"})
     assert response.status_code == 302
     assert Finding.objects.get(pk=finding.pk).due_on == datetime.date(2026, 12, 31)
 
@@ -1143,7 +1139,7 @@ def test_staff_changes_the_due_date(client, staff_a, finding):
 def test_bad_due_date_changes_nothing(client, staff_a, finding):
     before = finding_snapshot(finding)
     client.force_login(staff_a)
-    response = client.post(url("finding_detail", finding.pk), {"action": "due", "due_on": "soon"})
+    response = client.post(url("finding_due", finding.pk), {"due_on": "soon"})
     assert response.status_code == 200
     assert response.context["due_form"].errors
     assert finding_snapshot(finding) == before
@@ -1153,8 +1149,8 @@ def test_bad_due_date_changes_nothing(client, staff_a, finding):
 def test_only_staff_changes_due_dates_or_verifies(client, request, finding, who):
     before = finding_snapshot(finding)
     client.force_login(request.getfixturevalue(who))
-    due = client.post(url("finding_detail", finding.pk), {"action": "due", "due_on": "2030-01-01"})
-    verify = client.post(url("finding_detail", finding.pk), {"action": "verify"})
+    due = client.post(url("finding_due", finding.pk), {"due_on": "2030-01-01"})
+    verify = client.post(url("finding_verify", finding.pk))
     assert due.status_code in (403, 404)
     assert verify.status_code in (403, 404)
     assert finding_snapshot(finding) == before
@@ -1194,7 +1190,7 @@ def test_viewer_cannot_upload_a_record(client, viewer, finding, media):
 
 def test_verify_before_a_record_exists_is_refused(client, staff_a, finding):
     client.force_login(staff_a)
-    response = client.post(url("finding_detail", finding.pk), {"action": "verify"})
+    response = client.post(url("finding_verify", finding.pk))
     assert response.status_code == 200
     assert messages_of(response)
     assert Finding.objects.get(pk=finding.pk).status == Finding.Status.OPEN
@@ -1207,7 +1203,7 @@ def test_staff_verifies_after_the_record_and_the_finding_is_closed(
     post_record(client, finding)
     client.force_login(staff_a)
 
-    response = client.post(url("finding_detail", finding.pk), {"action": "verify"})
+    response = client.post(url("finding_verify", finding.pk))
 
     assert response.status_code == 302
     stored = Finding.objects.get(pk=finding.pk)
@@ -1222,7 +1218,10 @@ def test_staff_verifies_after_the_record_and_the_finding_is_closed(
 def test_unknown_finding_action_is_404(client, staff_a, finding):
     before = finding_snapshot(finding)
     client.force_login(staff_a)
-    assert client.post(url("finding_detail", finding.pk), {"action": "delete"}).status_code == 404
+    assert client.post(f"/findings/{finding.pk}/delete/").status_code == 404
+    # The page itself takes no action: each has its own address.
+    page = client.post(url("finding_detail", finding.pk), {"due_on": "2030-01-01"})
+    assert page.status_code == 405
     assert finding_snapshot(finding) == before
 
 
@@ -1236,6 +1235,22 @@ def finding_with_record(finding, inspector_a, media):
         note="",
     )
     return finding
+
+
+@pytest.mark.parametrize("who", ["staff_b", "inspector_b", "outsider_a", "inspector_a", "viewer"])
+def test_finding_verify_is_404_for_users_who_do_not_review(
+    client, request, finding_with_record, who
+):
+    before = finding_snapshot(finding_with_record)
+    client.force_login(request.getfixturevalue(who))
+    assert client.post(url("finding_verify", finding_with_record.pk)).status_code == 404
+    assert finding_snapshot(finding_with_record) == before
+
+
+@pytest.mark.parametrize("name", ["finding_due", "finding_verify", "finding_record_upload"])
+def test_finding_actions_take_only_posts(client, staff_a, finding, name):
+    client.force_login(staff_a)
+    assert client.get(url(name, finding.pk)).status_code == 405
 
 
 @pytest.mark.parametrize("who", ["staff_a", "inspector_a", "viewer", "admin_user"])
