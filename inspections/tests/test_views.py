@@ -592,6 +592,25 @@ def test_staff_round_detail_links_to_assignment(client, staff_a, round_a):
     assert url("inspection_assign", round_a.inspections.get().pk) in response.content.decode()
 
 
+ROUND_PERSONAS = ["admin_user", "staff_a", "staff_b", "inspector_a", "inspector_b", "viewer"]
+
+
+@pytest.mark.parametrize(
+    ("rule", "expected"),
+    [
+        ("can_manage", [False, True, False, False, False, False]),
+        # Any inspector may import; which rounds they reach is the round fetch's scope.
+        ("can_import_workbook", [True, True, False, True, True, False]),
+    ],
+)
+def test_round_rules_allow_exactly_their_roles(request, round_a, rule, expected):
+    users = [request.getfixturevalue(name) for name in ROUND_PERSONAS]
+    allowed = [getattr(round_a, rule)(user) for user in users]
+    assert dict(zip(ROUND_PERSONAS, allowed, strict=True)) == dict(
+        zip(ROUND_PERSONAS, expected, strict=True)
+    )
+
+
 # inspection_detail
 
 
@@ -1223,6 +1242,16 @@ def test_unknown_finding_action_is_404(client, staff_a, finding):
     page = client.post(url("finding_detail", finding.pk), {"due_on": "2030-01-01"})
     assert page.status_code == 405
     assert finding_snapshot(finding) == before
+
+
+def test_record_may_be_submitted_by_reviewers_and_the_inspections_inspectors(request, finding):
+    personas = ["admin_user", "staff_a", "staff_b", "inspector_a", "inspector_b", "viewer"]
+    allowed = {
+        name for name in personas if finding.can_submit_record(request.getfixturevalue(name))
+    }
+    assert allowed == {"admin_user", "staff_a", "inspector_a"}
+    finding.status = Finding.Status.VERIFIED
+    assert not any(finding.can_submit_record(request.getfixturevalue(n)) for n in personas)
 
 
 @pytest.fixture
