@@ -1,3 +1,5 @@
+from types import SimpleNamespace
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -21,6 +23,67 @@ def role_of(user):
         return Role.ADMIN
     profile = getattr(user, "profile", None)
     return profile.role if profile else None
+
+
+# Who may do what, by role. Views, the navigation (through compliance.context_processors)
+# and commands ask these; rules that depend on a round or an inspection live on those models.
+
+
+def can_fill_checklists(user):
+    """Inspectors fill the checklists assigned to them ("My inspections")."""
+    return role_of(user) == Role.INSPECTOR
+
+
+def can_list_rounds(user):
+    return role_of(user) is not None
+
+
+def can_plan_rounds(user):
+    """Provincial staff create rounds, in their own province."""
+    return role_of(user) == Role.PROVINCIAL_STAFF
+
+
+def can_read_reports(user):
+    return role_of(user) in (Role.ADMIN, Role.PROVINCIAL_STAFF, Role.NATIONAL_VIEWER)
+
+
+def can_read_national(user):
+    return role_of(user) in (Role.ADMIN, Role.NATIONAL_VIEWER)
+
+
+def can_browse_agencies(user):
+    """The agency registry in the menu; inspectors reach agencies through their inspections."""
+    return role_of(user) in (Role.ADMIN, Role.PROVINCIAL_STAFF, Role.NATIONAL_VIEWER)
+
+
+def can_import_agencies(user):
+    return role_of(user) == Role.ADMIN
+
+
+def can_administer(user):
+    """The Django admin site: checklists, users, agency lists."""
+    return role_of(user) == Role.ADMIN
+
+
+class NationalScope:
+    """Whom a command reads as when no person runs it: every province, read-only.
+
+    Pass `NATIONAL_SCOPE` where a user is expected (the `for_user` scopes, the report
+    builders); role_of() sees a national viewer.
+    """
+
+    is_authenticated = True
+    is_active = True
+    is_superuser = False
+    pk = None
+
+    profile = SimpleNamespace(role=Role.NATIONAL_VIEWER, province_id=None)
+
+    def __str__(self):
+        return "national scope"
+
+
+NATIONAL_SCOPE = NationalScope()
 
 
 class ProvinceQuerySet(models.QuerySet):

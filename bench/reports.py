@@ -111,29 +111,35 @@ def baseline(province_code=None):
 def measure(args):
     from django.db import connection
 
-    from agencies.models import Province
+    from agencies.models import NATIONAL_SCOPE, Province
     from reports import builder
+    from reports.contexts import province_pdf_context
     from reports.excel import national_workbook
     from reports.pdf import render_pdf
-    from reports.views import province_pdf_context
 
     answers = build(args.agencies)
     today = datetime.date(2026, 11, 21)
     province = Province.objects.get(code="33")
     repeat = args.repeat
 
-    province_data = median_ms(lambda: builder.province_report(province, 2026, today=today), repeat)
+    province_data = median_ms(
+        lambda: builder.province_report(province, 2026, today=today, user=NATIONAL_SCOPE), repeat
+    )
     province_base = median_ms(lambda: baseline("33"), repeat)
-    national_data = median_ms(lambda: builder.national_report(2026, today=today), repeat)
+    national_data = median_ms(
+        lambda: builder.national_report(2026, today=today, user=NATIONAL_SCOPE), repeat
+    )
     national_base = median_ms(lambda: baseline(), repeat)
 
     def pdf():
-        report = builder.province_report(province, 2026, today=today)
+        report = builder.province_report(province, 2026, today=today, user=NATIONAL_SCOPE)
         render_pdf("reports/province_pdf.html", province_pdf_context(report))
 
     pdf_seconds = timed(pdf)
     tracemalloc.start()
-    excel_seconds = timed(lambda: national_workbook(builder.national_report(2026, today=today)))
+    excel_seconds = timed(
+        lambda: national_workbook(builder.national_report(2026, today=today, user=NATIONAL_SCOPE))
+    )
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
 

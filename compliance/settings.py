@@ -75,7 +75,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "agencies.context_processors.role",
+                "compliance.context_processors.permissions",
             ],
         },
     },

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from agencies.models import Agency, Province, Role, role_of
+from agencies.models import Agency, Province, Role, can_fill_checklists, role_of
 
 
 class Checklist(models.Model):
@@ -163,6 +163,17 @@ class Round(models.Model):
             "province": self.province.name,
         }
 
+    def can_manage(self, user):
+        """Provincial staff of the round's province assign its inspectors."""
+        return (
+            role_of(user) == Role.PROVINCIAL_STAFF and user.profile.province_id == self.province_id
+        )
+
+    def can_import_workbook(self, user):
+        """Inspectors and admins import filled workbooks; staff who manage the round key in
+        paper forms the same way."""
+        return role_of(user) in (Role.ADMIN, Role.INSPECTOR) or self.can_manage(user)
+
 
 class InspectionQuerySet(models.QuerySet):
     def for_user(self, user):
@@ -187,6 +198,15 @@ class Inspection(models.Model):
         GOOD = "good", _("Good")
         MEETS = "meets", _("Meets requirements")
         NOT_MEETING = "not_meeting", _("Not yet meeting")
+
+    class State(models.TextChoices):
+        """Status as the round page shows it: drafts split by whether work has begun."""
+
+        NOT_STARTED = "not_started", _("Not started")
+        IN_PROGRESS = "in_progress", _("In progress")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned")
+        APPROVED = "approved", _("Approved")
 
     round = models.ForeignKey(
         Round, on_delete=models.CASCADE, related_name="inspections", verbose_name=_("round")
@@ -238,7 +258,7 @@ class Inspection(models.Model):
         """Assigned inspectors fill the checklist while it is a draft or returned."""
         return (
             self.is_editable
-            and role_of(user) == Role.INSPECTOR
+            and can_fill_checklists(user)
             and self.inspectors.filter(pk=user.pk).exists()
         )
 
@@ -284,17 +304,17 @@ class Inspection(models.Model):
     def state(self, answered_count):
         """The round page's state: a draft with no answer yet is 'not started'."""
         if self.status == self.Status.DRAFT:
-            return "in_progress" if answered_count else "not_started"
-        return self.status
+            return self.State.IN_PROGRESS if answered_count else self.State.NOT_STARTED
+        return self.State(self.status)
 
-
-STATE_LABELS = {
-    "not_started": _("Not started"),
-    "in_progress": _("In progress"),
-    "submitted": _("Submitted"),
-    "returned": _("Returned"),
-    "approved": _("Approved"),
-}
+    @staticmethod
+    def state_condition(state):
+        """state() as a query condition, on inspections annotated with `answered`."""
+        if state == Inspection.State.NOT_STARTED:
+            return Q(status=Inspection.Status.DRAFT, answered=0)
+        if state == Inspection.State.IN_PROGRESS:
+            return Q(status=Inspection.Status.DRAFT, answered__gt=0)
+        return Q(status=state)
 
 
 class Answer(models.Model):
@@ -429,6 +449,14 @@ class Finding(models.Model):
 
     def is_overdue(self, today):
         return self.status == self.Status.OPEN and self.due_on < today
+
+    def can_submit_record(self, user):
+        """Reviewers and the inspection's inspectors upload the corrective-action record
+        until the finding is verified."""
+        if self.status == self.Status.VERIFIED:
+            return False
+        inspection = self.inspection
+        return inspection.can_review(user) or inspection.inspectors.filter(pk=user.pk).exists()
 
     @staticmethod
     def overdue_condition(today, prefix=""):

@@ -32,5 +32,12 @@ urlpatterns = [
     path("inspections/<int:pk>/assign/", views.inspection_assign, name="inspection_assign"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
     path("findings/<int:pk>/", views.finding_detail, name="finding_detail"),
+    path("findings/<int:pk>/due/", views.finding_due, name="finding_due"),
+    path("findings/<int:pk>/verify/", views.finding_verify, name="finding_verify"),
+    path(
+        "findings/<int:pk>/record/upload/",
+        views.finding_record_upload,
+        name="finding_record_upload",
+    ),
     path("findings/<int:pk>/record/", views.finding_record, name="finding_record"),
 ]

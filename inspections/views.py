@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
-from agencies.models import Agency, Role, role_of
+from agencies.models import Agency, can_plan_rounds
 from compliance.spreadsheets import XLSX_CONTENT_TYPE, FileRefused
 from inspections import housekeeping, services, workbooks
 from inspections.forms import (
@@ -27,7 +27,6 @@ from inspections.forms import (
 )
 from inspections.history import inspection_history
 from inspections.models import (
-    STATE_LABELS,
     Answer,
     Evidence,
     Finding,
@@ -39,10 +38,11 @@ from inspections.uploads import check_upload
 ANSWERED = ~Q(answers__result="")
 
 
-def _staff_province(user):
-    if role_of(user) != Role.PROVINCIAL_STAFF:
+def _planning_province(request):
+    """The province a staff member plans rounds in; 404 for anyone who plans none."""
+    if not can_plan_rounds(request.user):
         raise Http404
-    return user.profile.province
+    return request.user.profile.province
 
 
 @login_required
@@ -71,7 +71,7 @@ def my_inspections(request):
     return render(
         request,
         "inspections/my_inspections.html",
-        {"inspections": inspections, "rounds": rounds, "labels": STATE_LABELS},
+        {"inspections": inspections, "rounds": rounds},
     )
 
 
@@ -85,13 +85,13 @@ def round_list(request):
     return render(
         request,
         "inspections/round_list.html",
-        {"rounds": rounds, "can_create": role_of(request.user) == Role.PROVINCIAL_STAFF},
+        {"rounds": rounds, "can_create": can_plan_rounds(request.user)},
     )
 
 
 @login_required
 def round_create(request):
-    province = _staff_province(request.user)
+    province = _planning_province(request)
     form = RoundForm(request.POST or None, province=province)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -139,15 +139,19 @@ def _agency_choices(request, province, form=None):
 @login_required
 def round_agency_choices(request):
     """The htmx partial that refreshes the list of agencies when a filter changes."""
-    province = _staff_province(request.user)
+    province = _planning_province(request)
     return render(request, "inspections/_agency_choices.html", _agency_choices(request, province))
+
+
+def _round(request, pk):
+    return get_object_or_404(
+        Round.objects.for_user(request.user).select_related("province", "checklist"), pk=pk
+    )
 
 
 @login_required
 def round_detail(request, pk):
-    round_ = get_object_or_404(
-        Round.objects.for_user(request.user).select_related("province", "checklist"), pk=pk
-    )
+    round_ = _round(request, pk)
     today = timezone.localdate()
     inspections = (
         Inspection.objects.for_user(request.user)
@@ -165,16 +169,14 @@ def round_detail(request, pk):
         .order_by("agency__sort_key")
     )
     state = request.GET.get("state", "")
-    if state == "not_started":
-        inspections = inspections.filter(status=Inspection.Status.DRAFT, answered=0)
-    elif state == "in_progress":
-        inspections = inspections.filter(status=Inspection.Status.DRAFT, answered__gt=0)
-    elif state in Inspection.Status.values:
-        inspections = inspections.filter(status=state)
+    if state in Inspection.State.values:
+        inspections = inspections.filter(Inspection.state_condition(state))
     elif state == "overdue":
         inspections = inspections.filter(overdue__gt=0)
-    rows = [(i, i.state(i.answered)) for i in inspections]
-    rows = [(i, state, STATE_LABELS[state]) for i, state in rows]
+    rows = []
+    for inspection in inspections:
+        shown = inspection.state(inspection.answered)
+        rows.append((inspection, shown, shown.label))
     return render(
         request,
         "inspections/round_detail.html",
@@ -182,16 +184,11 @@ def round_detail(request, pk):
             "round": round_,
             "rows": rows,
             "state": state,
-            "labels": STATE_LABELS,
-            "can_manage": _can_manage(request.user, round_),
-            "can_import": _can_import(request.user, round_),
+            "labels": dict(Inspection.State.choices),
+            "can_manage": round_.can_manage(request.user),
+            "can_import": round_.can_import_workbook(request.user),
         },
     )
-
-
-def _can_manage(user, round_):
-    role = role_of(user)
-    return role == Role.PROVINCIAL_STAFF and user.profile.province_id == round_.province_id
 
 
 def _inspection(request, pk):
@@ -422,7 +419,7 @@ def inspection_approve(request, pk):
 @login_required
 def inspection_assign(request, pk):
     inspection = _inspection(request, pk)
-    if not _can_manage(request.user, inspection.round):
+    if not inspection.round.can_manage(request.user):
         raise Http404
     form = AssignForm(
         request.POST or None,
@@ -450,61 +447,91 @@ def _finding(request, pk):
 
 
 @login_required
+@require_safe
 def finding_detail(request, pk):
-    finding = _finding(request, pk)
-    inspection = finding.inspection
-    can_review = inspection.can_review(request.user)
-    can_upload = finding.status != Finding.Status.VERIFIED and (
-        can_review or inspection.inspectors.filter(pk=request.user.pk).exists()
-    )
-    due_form = DueDateForm(initial={"due_on": finding.due_on})
-    record_form = RecordForm()
-    if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action == "due" and can_review:
-                due_form = DueDateForm(request.POST)
-                if due_form.is_valid():
-                    services.finding_update_due(
-                        finding=finding, user=request.user, due_on=due_form.cleaned_data["due_on"]
-                    )
-                    messages.success(request, _("Due date changed."))
-                    return redirect("finding_detail", pk=pk)
-            elif action == "record" and can_upload:
-                record_form = RecordForm(request.POST, request.FILES)
-                if record_form.is_valid():
-                    upload = record_form.cleaned_data["record"]
-                    services.finding_submit_record(
-                        finding=finding,
-                        user=request.user,
-                        upload=upload,
-                        content_type=check_upload(upload),
-                        note=record_form.cleaned_data["note"],
-                    )
-                    messages.success(request, _("Corrective action record uploaded."))
-                    return redirect("finding_detail", pk=pk)
-            elif action == "verify" and can_review:
-                services.finding_verify(finding=finding, user=request.user)
-                messages.success(request, _("Finding verified and closed."))
-                return redirect("finding_detail", pk=pk)
-            else:
-                raise Http404
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        except PermissionDenied:
-            raise Http404 from None
+    return _finding_page(request, _finding(request, pk))
+
+
+def _finding_page(request, finding, *, due_form=None, record_form=None):
+    """The finding with the forms its user may use; the action views re-render it on errors."""
     return render(
         request,
         "inspections/finding_detail.html",
         {
             "finding": finding,
             "overdue": finding.is_overdue(timezone.localdate()),
-            "can_review": can_review,
-            "can_upload": can_upload,
-            "due_form": due_form,
-            "record_form": record_form,
+            "can_review": finding.inspection.can_review(request.user),
+            "can_upload": finding.can_submit_record(request.user),
+            "due_form": due_form or DueDateForm(initial={"due_on": finding.due_on}),
+            "record_form": record_form or RecordForm(),
         },
     )
+
+
+@login_required
+@require_POST
+def finding_due(request, pk):
+    finding = _finding(request, pk)
+    if not finding.inspection.can_review(request.user):
+        raise Http404
+    form = DueDateForm(request.POST)
+    if not form.is_valid():
+        return _finding_page(request, finding, due_form=form)
+    try:
+        services.finding_update_due(
+            finding=finding, user=request.user, due_on=form.cleaned_data["due_on"]
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _finding_page(request, finding, due_form=form)
+    except PermissionDenied:
+        raise Http404 from None
+    messages.success(request, _("Due date changed."))
+    return redirect("finding_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def finding_record_upload(request, pk):
+    finding = _finding(request, pk)
+    if not finding.can_submit_record(request.user):
+        raise Http404
+    form = RecordForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _finding_page(request, finding, record_form=form)
+    upload = form.cleaned_data["record"]
+    try:
+        services.finding_submit_record(
+            finding=finding,
+            user=request.user,
+            upload=upload,
+            content_type=check_upload(upload),
+            note=form.cleaned_data["note"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _finding_page(request, finding, record_form=form)
+    except PermissionDenied:
+        raise Http404 from None
+    messages.success(request, _("Corrective action record uploaded."))
+    return redirect("finding_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def finding_verify(request, pk):
+    finding = _finding(request, pk)
+    if not finding.inspection.can_review(request.user):
+        raise Http404
+    try:
+        services.finding_verify(finding=finding, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _finding_page(request, finding)
+    except PermissionDenied:
+        raise Http404 from None
+    messages.success(request, _("Finding verified and closed."))
+    return redirect("finding_detail", pk=pk)
 
 
 @login_required
@@ -518,9 +545,7 @@ def finding_record(request, pk):
 @login_required
 def round_workbook(request, pk):
     """The round's checklists as a workbook: the whole round, or an inspector's agencies."""
-    round_ = get_object_or_404(
-        Round.objects.for_user(request.user).select_related("province", "checklist"), pk=pk
-    )
+    round_ = _round(request, pk)
     inspections = list(
         Inspection.objects.for_user(request.user)
         .filter(round=round_)
@@ -535,17 +560,11 @@ def round_workbook(request, pk):
     return response
 
 
-def _can_import(user, round_):
-    return role_of(user) in (Role.ADMIN, Role.INSPECTOR) or _can_manage(user, round_)
-
-
 @login_required
 def round_import(request, pk):
     """Upload a filled workbook and see what it would change; round_import_confirm imports it."""
-    round_ = get_object_or_404(
-        Round.objects.for_user(request.user).select_related("province", "checklist"), pk=pk
-    )
-    if not _can_import(request.user, round_):
+    round_ = _round(request, pk)
+    if not round_.can_import_workbook(request.user):
         raise Http404
     form = WorkbookUploadForm()
     context = {"round": round_}
@@ -586,10 +605,8 @@ def _import_preview(request, round_, *, file, submit):
 @require_POST
 def round_import_confirm(request, pk):
     """Import the file a preview was made from; each preview can be confirmed once."""
-    round_ = get_object_or_404(
-        Round.objects.for_user(request.user).select_related("province", "checklist"), pk=pk
-    )
-    if not _can_import(request.user, round_):
+    round_ = _round(request, pk)
+    if not round_.can_import_workbook(request.user):
         raise Http404
     pending = request.session.get("workbook_imports", {})
     stored = pending.pop(request.POST.get("token", ""), None)

@@ -3,7 +3,8 @@
 The HTML page, the PDF and the Excel file are renderings of what these return, so they
 never disagree. Inspections count once submitted or approved; drafts and returned ones are
 counted apart as not finished. An agency inspected in two rounds of the same year counts
-once, with its latest round.
+once, with its latest round. Every figure is counted within what `user` may see; a command
+that reads the whole country passes `agencies.models.NATIONAL_SCOPE`.
 """
 
 from collections import defaultdict
@@ -118,13 +119,9 @@ class ProvinceReport(Ratings):
         return total
 
 
-def _scoped(user):
-    return Inspection.objects.for_user(user) if user is not None else Inspection.objects.all()
-
-
-def counted_inspections(year, round_number=None, user=None):
+def counted_inspections(year, round_number=None, *, user):
     """Submitted or approved inspections of a year (or one round), one per agency."""
-    counted = _scoped(user).filter(round__year=year, status__in=COUNTED)
+    counted = Inspection.objects.for_user(user).filter(round__year=year, status__in=COUNTED)
     if round_number is not None:
         return counted.filter(round__number=round_number)
     later = Inspection.objects.filter(
@@ -136,21 +133,25 @@ def counted_inspections(year, round_number=None, user=None):
     return counted.filter(~Exists(later))
 
 
-def province_report(province, year, round_number=None, *, today, user=None):
+def province_report(province, year, round_number=None, *, today, user):
     report = ProvinceReport(province=province, year=year, round_number=round_number, today=today)
     rounds = (
-        Round.objects.filter(province=province, year=year)
+        Round.objects.for_user(user)
+        .filter(province=province, year=year)
         .select_related("checklist")
         .order_by("number")
     )
     if round_number is not None:
         rounds = rounds.filter(number=round_number)
     report.rounds = list(rounds)
-    inspections = counted_inspections(year, round_number, user).filter(round__province=province)
+    inspections = counted_inspections(year, round_number, user=user).filter(
+        round__province=province
+    )
+    scoped = Inspection.objects.for_user(user)
 
     by_level = inspections.values("agency__level").annotate(n=Count("pk")).order_by()
     report.inspected_by_level = {row["agency__level"]: row["n"] for row in by_level}
-    unfinished = Inspection.objects.filter(round__in=report.rounds).exclude(status__in=COUNTED)
+    unfinished = scoped.filter(round__in=report.rounds).exclude(status__in=COUNTED)
     report.not_finished = unfinished.count()
     report.criteria = _criteria(Answer.objects.filter(inspection__in=inspections))
     ratings = inspections.values("rating").annotate(n=Count("pk")).order_by()
@@ -161,11 +162,9 @@ def province_report(province, year, round_number=None, *, today, user=None):
         .values_list("agency__name", flat=True)
     )
     # Findings of every inspection of the period: a later round does not erase earlier ones.
-    in_period = _scoped(user).filter(round__in=report.rounds)
+    in_period = scoped.filter(round__in=report.rounds)
     report.findings = _findings(Finding.objects.filter(inspection__in=in_period), today)
-    agencies = Agency.objects.filter(province=province, active=True)
-    if user is not None:
-        agencies = agencies.filter(pk__in=Agency.objects.for_user(user))
+    agencies = Agency.objects.for_user(user).filter(province=province, active=True)
     report.coverage_by_level = _coverage(agencies, "level", Agency.Level.choices)
     report.coverage_by_applicability = _coverage(
         agencies, "applicability", Agency.Applicability.choices
@@ -304,16 +303,16 @@ class NationalReport:
         return total
 
 
-def national_report(year, round_number=None, *, today, user=None):
+def national_report(year, round_number=None, *, today, user):
     """One row per province with the same figures; a fixed number of queries."""
     report = NationalReport(year=year, round_number=round_number, today=today)
-    provinces = Province.objects.for_user(user) if user is not None else Province.objects.all()
-    rows = {p.code: ProvinceRow(province=p) for p in provinces.order_by("sort_key")}
-    agencies = Agency.objects.filter(active=True, province__in=list(rows))
+    provinces = Province.objects.for_user(user).order_by("sort_key")
+    rows = {p.code: ProvinceRow(province=p) for p in provinces}
+    agencies = Agency.objects.for_user(user).filter(active=True, province__in=list(rows))
     for row in _announced(agencies, "province_id"):
         rows[row["province_id"]].agencies = row["total"]
         rows[row["province_id"]].announced = row["announced"]
-    inspections = counted_inspections(year, round_number, user).filter(
+    inspections = counted_inspections(year, round_number, user=user).filter(
         round__province__in=list(rows)
     )
     for row in (
@@ -323,19 +322,26 @@ def national_report(year, round_number=None, *, today, user=None):
         target.inspected += row["n"]
         if row["rating"]:
             target.ratings[row["rating"]] = row["n"]
-    unfinished = Inspection.objects.filter(round__year=year, round__province__in=list(rows))
+    in_period = Inspection.objects.for_user(user).filter(
+        round__year=year, round__province__in=list(rows)
+    )
     if round_number is not None:
-        unfinished = unfinished.filter(round__number=round_number)
+        in_period = in_period.filter(round__number=round_number)
+    _add_unfinished_and_findings(rows, in_period, today)
+    report.rows = list(rows.values())
+    report.criteria = _criteria(Answer.objects.filter(inspection__in=inspections))
+    return report
+
+
+def _add_unfinished_and_findings(rows, in_period, today):
+    """Per province: inspections of the period not yet finished, open and overdue findings."""
     for row in (
-        unfinished.exclude(status__in=COUNTED)
+        in_period.exclude(status__in=COUNTED)
         .values("round__province_id")
         .annotate(n=Count("pk"))
         .order_by()
     ):
         rows[row["round__province_id"]].not_finished = row["n"]
-    in_period = _scoped(user).filter(round__year=year, round__province__in=list(rows))
-    if round_number is not None:
-        in_period = in_period.filter(round__number=round_number)
     findings = Finding.objects.filter(inspection__in=in_period)
     for row in (
         findings.values("inspection__round__province_id")
@@ -347,9 +353,6 @@ def national_report(year, round_number=None, *, today, user=None):
     ):
         rows[row["inspection__round__province_id"]].open_findings = row["open"]
         rows[row["inspection__round__province_id"]].overdue_findings = row["overdue"]
-    report.rows = list(rows.values())
-    report.criteria = _criteria(Answer.objects.filter(inspection__in=inspections))
-    return report
 
 
 def levels_in_order(counts):

@@ -146,7 +146,11 @@ def test_detail_shows_parent_and_children_in_scope(client, staff_a, province_a):
 
 def test_navigation_fits_the_role(client, staff_a, admin_user, inspector_a):
     client.force_login(inspector_a)
-    page = client.get(reverse("home")).content.decode()
+    # A page the inspector may open, so the menu is there to read.
+    response = client.get(reverse("my_inspections"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f'href="{reverse("round_list")}"' in page
     assert reverse("agency_list") not in page
     client.force_login(staff_a)
     page = client.get(reverse("agency_list")).content.decode()

@@ -533,6 +533,25 @@ def test_staff_round_detail_links_to_assignment(client, staff_a, round_a):
     assert url("inspection_assign", round_a.inspections.get().pk) in response.content.decode()
 
 
+ROUND_PERSONAS = ["admin_user", "staff_a", "staff_b", "inspector_a", "inspector_b", "viewer"]
+
+
+@pytest.mark.parametrize(
+    ("rule", "expected"),
+    [
+        ("can_manage", [False, True, False, False, False, False]),
+        # Any inspector may import; which rounds they reach is the round fetch's scope.
+        ("can_import_workbook", [True, True, False, True, True, False]),
+    ],
+)
+def test_round_rules_allow_exactly_their_roles(request, round_a, rule, expected):
+    users = [request.getfixturevalue(name) for name in ROUND_PERSONAS]
+    allowed = [getattr(round_a, rule)(user) for user in users]
+    assert dict(zip(ROUND_PERSONAS, allowed, strict=True)) == dict(
+        zip(ROUND_PERSONAS, expected, strict=True)
+    )
+
+
 # inspection_detail
 
 
@@ -1034,8 +1053,8 @@ def finding_snapshot(finding):
 
 def post_record(client, finding, name="bien-ban.pdf", content=PDF_BYTES, **extra):
     return client.post(
-        url("finding_detail", finding.pk),
-        {"action": "record", "record": SimpleUploadedFile(name, content), "note": "", **extra},
+        url("finding_record_upload", finding.pk),
+        {"record": SimpleUploadedFile(name, content), "note": "", **extra},
     )
 
 
@@ -1064,9 +1083,7 @@ def test_finding_detail_is_404_outside_scope(client, request, finding, media, wh
     client.force_login(request.getfixturevalue(who))
     assert client.get(url("finding_detail", finding.pk)).status_code == 404
     assert post_record(client, finding).status_code == 404
-    response = client.post(
-        url("finding_detail", finding.pk), {"action": "due", "due_on": "2030-01-01"}
-    )
+    response = client.post(url("finding_due", finding.pk), {"due_on": "2030-01-01"})
     assert response.status_code == 404
     assert finding_snapshot(finding) == before
     assert stored_files(media) == []
@@ -1074,9 +1091,7 @@ def test_finding_detail_is_404_outside_scope(client, request, finding, media, wh
 
 def test_staff_changes_the_due_date(client, staff_a, finding):
     client.force_login(staff_a)
-    response = client.post(
-        url("finding_detail", finding.pk), {"action": "due", "due_on": "2026-12-31"}
-    )
+    response = client.post(url("finding_due", finding.pk), {"due_on": "2026-12-31"})
     assert response.status_code == 302
     assert Finding.objects.get(pk=finding.pk).due_on == datetime.date(2026, 12, 31)
 
@@ -1084,7 +1099,7 @@ def test_staff_changes_the_due_date(client, staff_a, finding):
 def test_bad_due_date_changes_nothing(client, staff_a, finding):
     before = finding_snapshot(finding)
     client.force_login(staff_a)
-    response = client.post(url("finding_detail", finding.pk), {"action": "due", "due_on": "soon"})
+    response = client.post(url("finding_due", finding.pk), {"due_on": "soon"})
     assert response.status_code == 200
     assert response.context["due_form"].errors
     assert finding_snapshot(finding) == before
@@ -1094,8 +1109,8 @@ def test_bad_due_date_changes_nothing(client, staff_a, finding):
 def test_only_staff_changes_due_dates_or_verifies(client, request, finding, who):
     before = finding_snapshot(finding)
     client.force_login(request.getfixturevalue(who))
-    due = client.post(url("finding_detail", finding.pk), {"action": "due", "due_on": "2030-01-01"})
-    verify = client.post(url("finding_detail", finding.pk), {"action": "verify"})
+    due = client.post(url("finding_due", finding.pk), {"due_on": "2030-01-01"})
+    verify = client.post(url("finding_verify", finding.pk))
     assert due.status_code in (403, 404)
     assert verify.status_code in (403, 404)
     assert finding_snapshot(finding) == before
@@ -1135,7 +1150,7 @@ def test_viewer_cannot_upload_a_record(client, viewer, finding, media):
 
 def test_verify_before_a_record_exists_is_refused(client, staff_a, finding):
     client.force_login(staff_a)
-    response = client.post(url("finding_detail", finding.pk), {"action": "verify"})
+    response = client.post(url("finding_verify", finding.pk))
     assert response.status_code == 200
     assert messages_of(response)
     assert Finding.objects.get(pk=finding.pk).status == Finding.Status.OPEN
@@ -1148,7 +1163,7 @@ def test_staff_verifies_after_the_record_and_the_finding_is_closed(
     post_record(client, finding)
     client.force_login(staff_a)
 
-    response = client.post(url("finding_detail", finding.pk), {"action": "verify"})
+    response = client.post(url("finding_verify", finding.pk))
 
     assert response.status_code == 302
     stored = Finding.objects.get(pk=finding.pk)
@@ -1163,8 +1178,21 @@ def test_staff_verifies_after_the_record_and_the_finding_is_closed(
 def test_unknown_finding_action_is_404(client, staff_a, finding):
     before = finding_snapshot(finding)
     client.force_login(staff_a)
-    assert client.post(url("finding_detail", finding.pk), {"action": "delete"}).status_code == 404
+    assert client.post(f"/findings/{finding.pk}/delete/").status_code == 404
+    # The page itself takes no action: each has its own address.
+    page = client.post(url("finding_detail", finding.pk), {"due_on": "2030-01-01"})
+    assert page.status_code == 405
     assert finding_snapshot(finding) == before
+
+
+def test_record_may_be_submitted_by_reviewers_and_the_inspections_inspectors(request, finding):
+    personas = ["admin_user", "staff_a", "staff_b", "inspector_a", "inspector_b", "viewer"]
+    allowed = {
+        name for name in personas if finding.can_submit_record(request.getfixturevalue(name))
+    }
+    assert allowed == {"admin_user", "staff_a", "inspector_a"}
+    finding.status = Finding.Status.VERIFIED
+    assert not any(finding.can_submit_record(request.getfixturevalue(n)) for n in personas)
 
 
 @pytest.fixture
@@ -1177,6 +1205,22 @@ def finding_with_record(finding, inspector_a, media):
         note="",
     )
     return finding
+
+
+@pytest.mark.parametrize("who", ["staff_b", "inspector_b", "outsider_a", "inspector_a", "viewer"])
+def test_finding_verify_is_404_for_users_who_do_not_review(
+    client, request, finding_with_record, who
+):
+    before = finding_snapshot(finding_with_record)
+    client.force_login(request.getfixturevalue(who))
+    assert client.post(url("finding_verify", finding_with_record.pk)).status_code == 404
+    assert finding_snapshot(finding_with_record) == before
+
+
+@pytest.mark.parametrize("name", ["finding_due", "finding_verify", "finding_record_upload"])
+def test_finding_actions_take_only_posts(client, staff_a, finding, name):
+    client.force_login(staff_a)
+    assert client.get(url(name, finding.pk)).status_code == 405
 
 
 @pytest.mark.parametrize("who", ["staff_a", "inspector_a", "viewer", "admin_user"])

@@ -9,8 +9,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from agencies.models import Agency
-from agencies.tests.factories import make_agency, make_province
+from agencies.models import NATIONAL_SCOPE, Agency, Role
+from agencies.tests.factories import make_agency, make_province, make_user
 from inspections import services
 from inspections.models import Answer, Inspection
 from inspections.tests.factories import answer_all, make_round
@@ -40,8 +40,8 @@ MEETS = Inspection.Rating.MEETS
 NOT_MEETING = Inspection.Rating.NOT_MEETING
 
 
-def report_of(province, year=YEAR, round_number=None, today=TODAY, **kwargs):
-    return builder.province_report(province, year, round_number, today=today, **kwargs)
+def report_of(province, year=YEAR, round_number=None, today=TODAY, user=NATIONAL_SCOPE):
+    return builder.province_report(province, year, round_number, today=today, user=user)
 
 
 # Percentages
@@ -447,6 +447,20 @@ def test_staff_of_another_province_gets_nothing_of_province_a_from_the_builder(
     assert str(report.coverage_total) == "0/0"
 
 
+def test_not_finished_counts_only_inspections_the_user_may_see(hung_yen_2026):
+    # This inspector sees the round through the draft they fill, not the returned one.
+    inspector = make_user(Role.INSPECTOR, hung_yen_2026.province)
+    inspection_of(hung_yen_2026.round, hung_yen_2026.tien_lu).inspectors.add(inspector)
+    assert report_of(hung_yen_2026.province).not_finished == 2
+
+    report = report_of(hung_yen_2026.province, user=inspector)
+    national = builder.national_report(YEAR, today=TODAY, user=inspector)
+
+    assert [r.number for r in report.rounds] == [1]
+    assert report.not_finished == 1
+    assert [(row.province.code, row.not_finished) for row in national.rows] == [("33", 1)]
+
+
 # National report
 
 
@@ -466,7 +480,7 @@ def national_figures(row):
 
 
 def test_national_report_has_one_row_per_province_with_its_figures(three_provinces):
-    report = builder.national_report(YEAR, today=TODAY)
+    report = builder.national_report(YEAR, today=TODAY, user=NATIONAL_SCOPE)
 
     # In Vietnamese order: Hà Nội, Hồ Chí Minh, Hưng Yên.
     assert [national_figures(row) for row in report.rows] == [
@@ -486,7 +500,7 @@ def test_national_report_has_one_row_per_province_with_its_figures(three_provinc
 
 
 def test_national_totals_add_up_the_province_rows(three_provinces):
-    totals = builder.national_report(YEAR, today=TODAY).totals
+    totals = builder.national_report(YEAR, today=TODAY, user=NATIONAL_SCOPE).totals
 
     # agencies 3+0+8, announced 1+0+6, inspected 1+0+5, not finished 1+0+2,
     # good 0+2, meets 1+1, not meeting 0+2, open 1+6, overdue 1+3
@@ -505,7 +519,7 @@ def test_national_totals_add_up_the_province_rows(three_provinces):
 
 
 def test_national_criteria_pool_every_province(three_provinces):
-    report = builder.national_report(YEAR, today=TODAY)
+    report = builder.national_report(YEAR, today=TODAY, user=NATIONAL_SCOPE)
 
     cb01, cb02 = report.criteria[:2]
     # CB01: Hưng Yên 4/5 + Hà Nội 1/1 = 5/6 -> 83%; CB02: 1/2 + 1/1 = 2/3 -> 67%
@@ -516,8 +530,8 @@ def test_national_criteria_pool_every_province(three_provinces):
 def test_national_report_for_one_round_leaves_out_other_rounds(three_provinces, province_a):
     counted_round(province_a, [make_agency(province_a)], number=2)
 
-    whole_year = builder.national_report(YEAR, today=TODAY)
-    second = builder.national_report(YEAR, 2, today=TODAY)
+    whole_year = builder.national_report(YEAR, today=TODAY, user=NATIONAL_SCOPE)
+    second = builder.national_report(YEAR, 2, today=TODAY, user=NATIONAL_SCOPE)
 
     assert [r.inspected for r in whole_year.rows] == [1, 0, 6]
     assert [r.inspected for r in second.rows] == [0, 0, 1]
@@ -527,7 +541,7 @@ def test_national_report_for_one_round_leaves_out_other_rounds(three_provinces, 
 def test_national_report_of_an_empty_year_has_zero_rows_and_no_division_error(
     three_provinces,
 ):
-    report = builder.national_report(2030, today=TODAY)
+    report = builder.national_report(2030, today=TODAY, user=NATIONAL_SCOPE)
 
     assert [r.inspected for r in report.rows] == [0, 0, 0]
     assert report.criteria == []
@@ -561,12 +575,12 @@ def test_national_report_costs_the_same_queries_for_small_and_larger_data(
     province_a, django_assert_num_queries
 ):
     populated_round(province_a, 10)
-    small = count_queries(builder.national_report, YEAR, today=TODAY)
+    small = count_queries(builder.national_report, YEAR, today=TODAY, user=NATIONAL_SCOPE)
     for code in ("01", "02", "04", "06", "08"):
         populated_round(make_province(code, f"Tỉnh thử {code}"), 200)
 
     with django_assert_num_queries(small):
-        report = builder.national_report(YEAR, today=TODAY)
+        report = builder.national_report(YEAR, today=TODAY, user=NATIONAL_SCOPE)
 
     assert len(report.rows) == 6
-    assert count_queries(builder.national_report, YEAR, today=TODAY) == small
+    assert count_queries(builder.national_report, YEAR, today=TODAY, user=NATIONAL_SCOPE) == small

@@ -6,6 +6,7 @@ Figures of `hung_yen_2026` are worked out in reports/tests/conftest.py.
 import pytest
 from django.utils import translation
 
+from agencies.models import NATIONAL_SCOPE
 from agencies.tests.factories import make_agency
 from inspections.models import Inspection
 from reports import builder
@@ -14,7 +15,9 @@ from reports.tests.factories import TITLES, TODAY, YEAR, counted_round, inspecti
 
 
 def narrative_of(province, year=YEAR, round_number=None):
-    return province_narrative(builder.province_report(province, year, round_number, today=TODAY))
+    return province_narrative(
+        builder.province_report(province, year, round_number, today=TODAY, user=NATIONAL_SCOPE)
+    )
 
 
 def test_narrative_reads_like_the_published_provincial_reports(hung_yen_2026):

@@ -15,6 +15,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from agencies.models import NATIONAL_SCOPE
 from agencies.tests.factories import make_agency, make_province
 from inspections.models import Inspection
 from reports import builder
@@ -57,7 +58,7 @@ def rows_of(sheet):
 
 
 def province_workbook_of(province, year=YEAR, round_number=None):
-    report = builder.province_report(province, year, round_number, today=TODAY)
+    report = builder.province_report(province, year, round_number, today=TODAY, user=NATIONAL_SCOPE)
     return load_workbook(io.BytesIO(province_workbook(report)))
 
 
@@ -338,7 +339,7 @@ def test_rounds_sheet_gives_the_decision_and_agencies_by_level_in_the_pages_orde
 def test_summary_sheet_holds_the_narrative(hung_yen_2026):
     sheet = province_workbook_of(hung_yen_2026.province)["Nhận định chung"]
 
-    report = builder.province_report(hung_yen_2026.province, YEAR, today=TODAY)
+    report = builder.province_report(hung_yen_2026.province, YEAR, today=TODAY, user=NATIONAL_SCOPE)
     assert [row[0] for row in rows_of(sheet)] == [
         "Hưng Yên, năm 2026",
         *province_narrative(report),
@@ -405,7 +406,7 @@ def test_no_cell_starts_a_formula_and_agency_names_keep_a_leading_apostrophe(
 
 
 def test_national_workbook_has_one_row_per_province_with_numbers_and_shares(three_provinces):
-    report = builder.national_report(YEAR, today=TODAY)
+    report = builder.national_report(YEAR, today=TODAY, user=NATIONAL_SCOPE)
     book = load_workbook(io.BytesIO(national_workbook(report)))
 
     assert book.sheetnames == ["Tỉnh, thành phố", "Tiêu chí"]
@@ -434,7 +435,7 @@ def test_national_workbook_has_one_row_per_province_with_numbers_and_shares(thre
 
 def test_national_workbook_escapes_a_province_name_that_would_start_a_formula(db):
     make_province("99", "@Tỉnh thử nghiệm")
-    report = builder.national_report(YEAR, today=TODAY)
+    report = builder.national_report(YEAR, today=TODAY, user=NATIONAL_SCOPE)
     book = load_workbook(io.BytesIO(national_workbook(report)))
 
     values = string_cells(book)

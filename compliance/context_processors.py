@@ -1,0 +1,32 @@
+from functools import partial
+
+from agencies.models import (
+    can_administer,
+    can_browse_agencies,
+    can_fill_checklists,
+    can_import_agencies,
+    can_list_rounds,
+    can_read_national,
+    can_read_reports,
+)
+
+RULES = {
+    "fill_checklists": can_fill_checklists,
+    "list_rounds": can_list_rounds,
+    "read_reports": can_read_reports,
+    "read_national": can_read_national,
+    "browse_agencies": can_browse_agencies,
+    "import_agencies": can_import_agencies,
+    "administer": can_administer,
+}
+
+
+def permissions(request):
+    """`{% if can.read_reports %}`: the navigation asks the same rules as the views.
+
+    Each rule runs only when a template reads it (templates call what they find).
+    """
+    user = getattr(request, "user", None)
+    if user is None:
+        return {"can": {}}
+    return {"can": {name: partial(rule, user) for name, rule in RULES.items()}}
