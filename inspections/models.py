@@ -389,7 +389,7 @@ class SaveKey(models.Model):
     key = models.UUIDField(primary_key=True)
     answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="+")
     version = models.PositiveIntegerField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     def __str__(self):
         return str(self.key)
@@ -453,8 +453,10 @@ class Finding(models.Model):
     def can_submit_record(self, user):
         """Reviewers and the inspection's inspectors upload the corrective-action record
         until the finding is verified."""
-        if self.status == self.Status.VERIFIED:
-            return False
+        return self.status != self.Status.VERIFIED and self.handles_record(user)
+
+    def handles_record(self, user):
+        """Who deals with corrective-action records: reviewers and the inspection's inspectors."""
         inspection = self.inspection
         return inspection.can_review(user) or inspection.inspectors.filter(pk=user.pk).exists()
 

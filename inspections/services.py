@@ -266,8 +266,8 @@ def finding_submit_record(*, finding, user, upload, content_type, note):
 
     A new upload replaces the record shown; the history keeps the earlier file's path.
     """
-    inspection = finding.inspection
-    if not (inspection.can_review(user) or inspection.inspectors.filter(pk=user.pk).exists()):
+    # A closed finding is refused under the lock below, with a message rather than a 404.
+    if not finding.handles_record(user):
         raise PermissionDenied
     with transaction.atomic():
         locked = _lock_open_finding(finding)

@@ -25,68 +25,15 @@ def level_phrase(level, count):
 
 def province_narrative(report):
     """A list of sentences; empty-year reports say so rather than print zeros."""
-    sentences = []
-    if not report.inspected:
-        sentences.append(
-            _("No inspection was submitted or approved in %(period)s.") % {"period": period(report)}
-        )
+    if report.inspected:
+        sentences = [_inspected_sentence(report)]
+        sentences += _criteria_sentences(report)
+        sentences += _rating_sentences(report)
+        sentences += _findings_sentences(report)
     else:
-        parts = "; ".join(
-            level_phrase(level, n) for level, n in levels_in_order(report.inspected_by_level)
-        )
-        sentences.append(
-            ngettext(
-                "In %(period)s, %(n)s agency was inspected (%(parts)s).",
-                "In %(period)s, %(n)s agencies were inspected (%(parts)s).",
-                report.inspected,
-            )
-            % {"period": period(report), "n": report.inspected, "parts": parts}
-        )
-        tallies = [
-            _("%(tally)s units conform to «%(title)s»") % {"tally": row.tally, "title": row.title}
-            for row in report.criteria
-            if row.applicable
+        sentences = [
+            _("No inspection was submitted or approved in %(period)s.") % {"period": period(report)}
         ]
-        if tallies:
-            sentences.append("; ".join(tallies) + ".")
-        rated = report.rated
-        if rated:
-            good = report.rating_tally(Inspection.Rating.GOOD)
-            meets = report.rating_tally(Inspection.Rating.MEETS)
-            weak = report.rating_tally(Inspection.Rating.NOT_MEETING)
-            sentences.append(
-                _(
-                    "Ratings: %(good)s%% good (%(good_tally)s), %(meets)s%% meeting "
-                    "requirements (%(meets_tally)s), %(weak)s%% not yet meeting (%(weak_tally)s)."
-                )
-                % {
-                    "good": good.percent,
-                    "good_tally": good,
-                    "meets": meets.percent,
-                    "meets_tally": meets,
-                    "weak": weak.percent,
-                    "weak_tally": weak,
-                }
-            )
-        if report.not_meeting_agencies:
-            sentences.append(
-                _("Not yet meeting requirements: %(names)s.")
-                % {"names": ", ".join(report.not_meeting_agencies)}
-            )
-        totals = report.findings_total
-        if totals.open or totals.submitted or totals.verified:
-            sentences.append(
-                _(
-                    "Findings: %(open)s open (%(overdue)s overdue), %(submitted)s with "
-                    "corrective action records awaiting verification, %(verified)s verified."
-                )
-                % {
-                    "open": totals.open,
-                    "overdue": totals.overdue,
-                    "submitted": totals.submitted,
-                    "verified": totals.verified,
-                }
-            )
     if report.not_finished:
         sentences.append(
             ngettext(
@@ -96,17 +43,86 @@ def province_narrative(report):
             )
             % {"n": report.not_finished}
         )
-    for row in report.coverage_by_level:
+    return sentences + _coverage_sentences(report)
+
+
+def _inspected_sentence(report):
+    parts = "; ".join(
+        level_phrase(level, n) for level, n in levels_in_order(report.inspected_by_level)
+    )
+    return ngettext(
+        "In %(period)s, %(n)s agency was inspected (%(parts)s).",
+        "In %(period)s, %(n)s agencies were inspected (%(parts)s).",
+        report.inspected,
+    ) % {"period": period(report), "n": report.inspected, "parts": parts}
+
+
+def _criteria_sentences(report):
+    tallies = [
+        _("%(tally)s units conform to «%(title)s»") % {"tally": row.tally, "title": row.title}
+        for row in report.criteria
+        if row.applicable
+    ]
+    return ["; ".join(tallies) + "."] if tallies else []
+
+
+def _rating_sentences(report):
+    sentences = []
+    if report.rated:
+        good = report.rating_tally(Inspection.Rating.GOOD)
+        meets = report.rating_tally(Inspection.Rating.MEETS)
+        weak = report.rating_tally(Inspection.Rating.NOT_MEETING)
         sentences.append(
-            _("%(announced)s/%(total)s %(level)s have announced their QMS (%(percent)s%%).")
+            _(
+                "Ratings: %(good)s%% good (%(good_tally)s), %(meets)s%% meeting "
+                "requirements (%(meets_tally)s), %(weak)s%% not yet meeting (%(weak_tally)s)."
+            )
             % {
-                "announced": row.announced,
-                "total": row.total,
-                "level": level_units(row.key),
-                "percent": row.tally.percent,
+                "good": good.percent,
+                "good_tally": good,
+                "meets": meets.percent,
+                "meets_tally": meets,
+                "weak": weak.percent,
+                "weak_tally": weak,
             }
         )
+    if report.not_meeting_agencies:
+        sentences.append(
+            _("Not yet meeting requirements: %(names)s.")
+            % {"names": ", ".join(report.not_meeting_agencies)}
+        )
     return sentences
+
+
+def _findings_sentences(report):
+    totals = report.findings_total
+    if not (totals.open or totals.submitted or totals.verified):
+        return []
+    return [
+        _(
+            "Findings: %(open)s open (%(overdue)s overdue), %(submitted)s with "
+            "corrective action records awaiting verification, %(verified)s verified."
+        )
+        % {
+            "open": totals.open,
+            "overdue": totals.overdue,
+            "submitted": totals.submitted,
+            "verified": totals.verified,
+        }
+    ]
+
+
+def _coverage_sentences(report):
+    return [
+        _("%(announced)s/%(total)s %(level)s have announced their QMS (%(percent)s%%).")
+        % {
+            "announced": row.announced,
+            "total": row.total,
+            "level": level_units(row.key),
+            "percent": row.tally.percent,
+        }
+        for row in report.coverage_by_level
+    ]
 
 
 def level_units(level):
