@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db.models import Case, Count, Prefetch, Q, When
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agencies.models import Agency, Role, role_of
+from compliance.files import file_response
 from inspections import services, workbooks
 from inspections.forms import (
     AssignForm,
@@ -346,20 +347,7 @@ def evidence_download(request, pk):
         Evidence.objects.filter(answer__inspection__in=Inspection.objects.for_user(request.user)),
         pk=pk,
     )
-    return _file_response(evidence.file, evidence.original_name, evidence.content_type)
-
-
-def _file_response(field, name, content_type):
-    try:
-        handle = field.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, as_attachment=False, filename=name, content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = (
-        "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
-    )
-    return response
+    return file_response(evidence.file, evidence.original_name, evidence.content_type)
 
 
 @login_required
@@ -512,7 +500,7 @@ def finding_record(request, pk):
     finding = _finding(request, pk)
     if not finding.record:
         raise Http404
-    return _file_response(finding.record, finding.record_name, finding.record_content_type)
+    return file_response(finding.record, finding.record_name, finding.record_content_type)
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
