@@ -54,6 +54,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "compliance.middleware.LanguageMiddleware",
+    # Before anything reads the body (CSRF reads POST) or looks up the path.
+    "compliance.middleware.RequestSizeLimitMiddleware",
+    "compliance.middleware.NulByteMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -134,6 +137,13 @@ WHITENOISE_USE_FINDERS = True
 
 # Spreadsheet imports: refuse files over this size before reading them.
 IMPORT_MAX_BYTES = 10 * 1024 * 1024
+# Evidence photos and PDFs, and corrective-action records.
+EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+# A request body larger than the biggest upload, plus room for the form around it, is
+# refused (413) before it is read; the proxy in front should refuse it first.
+REQUEST_MAX_BYTES = max(IMPORT_MAX_BYTES, EVIDENCE_MAX_BYTES) + 256 * 1024
+# Form fields other than files (Django's default); files above the second limit are
+# streamed to a temporary file instead of memory.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
@@ -155,5 +165,3 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }
-# Evidence photos and PDFs, and corrective-action records.
-EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
