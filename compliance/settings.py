@@ -33,6 +33,9 @@ DEBUG = env_bool("DEBUG")
 SECRET_KEY = env("SECRET_KEY", "django-insecure-development-only-set-SECRET_KEY-in-production")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# Set to 1 only behind a proxy that sets X-Forwarded-Proto and appends X-Forwarded-For:
+# otherwise any client could claim HTTPS or another address.
+TRUST_PROXY = env_bool("TRUST_PROXY")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -152,7 +155,8 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT")
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if TRUST_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "0"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS")
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
