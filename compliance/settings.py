@@ -5,6 +5,7 @@ small helpers below. Defaults suit a developer laptop: SQLite file, DEBUG off un
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -36,6 +37,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # Set to 1 only behind a proxy that sets X-Forwarded-Proto and appends X-Forwarded-For:
 # otherwise any client could claim HTTPS or another address.
 TRUST_PROXY = env_bool("TRUST_PROXY")
+# A path that is not the well-known one keeps the admin's login out of most scans.
+ADMIN_URL = env("ADMIN_URL", "admin/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -47,6 +50,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "import_export",
     "simple_history",
+    "axes",
+    "compliance",
     "agencies",
     "inspections",
     "reports",
@@ -65,6 +70,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a lockout flagged during login into the response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "compliance.urls"
@@ -102,6 +109,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": int(env("SQLITE_TIMEOUT", "20")),
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out username or address is refused before any password check.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failed logins lock out the username and, separately, the address they came from.
+AXES_FAILURE_LIMIT = int(env("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(env("LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "compliance.auth.client_ip"
+AXES_LOCKOUT_CALLABLE = "compliance.auth.lockout_response"
+# No start-up banner on every command; compliance.auth logs each attempt.
+AXES_VERBOSE = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -168,4 +190,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
+    # Every login, failed or not, whatever LOG_LEVEL says.
+    "loggers": {"compliance.auth": {"level": env("AUTH_LOG_LEVEL", "INFO")}},
 }
