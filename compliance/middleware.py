@@ -53,10 +53,10 @@ class RequestSizeLimitMiddleware:
 
 
 class NulByteMiddleware:
-    """A NUL byte in the path or query string is a 404.
+    """A NUL byte in the path or query string is a 404; a cookie holding one is ignored.
 
-    No code, name or number here holds one, and PostgreSQL refuses any string with it in a
-    query (ValueError, a 500), whichever view or lookup it reaches.
+    No code, name, number or session key here holds one, and PostgreSQL refuses any string
+    with it in a query (ValueError, a 500), whichever view, lookup or session it reaches.
     """
 
     def __init__(self, get_response):
@@ -65,4 +65,8 @@ class NulByteMiddleware:
     def __call__(self, request):
         if "\x00" in request.path or "\x00" in unquote(request.META.get("QUERY_STRING", "")):
             raise Http404
+        if any("\x00" in value for value in request.COOKIES.values()):
+            request.COOKIES = {
+                name: value for name, value in request.COOKIES.items() if "\x00" not in value
+            }
         return self.get_response(request)

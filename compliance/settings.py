@@ -60,11 +60,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session is looked up and the path resolved.
+    "compliance.middleware.NulByteMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "compliance.middleware.LanguageMiddleware",
-    # Before anything reads the body (CSRF reads POST) or looks up the path.
+    # Before anything reads the body (CSRF reads POST), after the language is chosen.
     "compliance.middleware.RequestSizeLimitMiddleware",
-    "compliance.middleware.NulByteMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

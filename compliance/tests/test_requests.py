@@ -83,3 +83,17 @@ def test_a_body_within_the_limit_reaches_the_view(client, staff_a):
 def test_a_nul_byte_in_a_url_is_a_404(client, admin_user, staff_a, path):
     client.force_login(admin_user)
     assert client.get(path).status_code == 404
+
+
+def test_a_session_cookie_holding_a_nul_byte_is_ignored(client, staff_a):
+    # SimpleCookie decodes octal escapes in a quoted value: "\000" arrives as a NUL byte.
+    client.cookies.load({settings.SESSION_COOKIE_NAME: "abc\x00defghijklmnop"})
+    response = client.get(reverse("agency_list"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_a_nul_byte_in_a_cookie_leaves_the_other_cookies_alone(client, staff_a):
+    client.force_login(staff_a)
+    client.cookies.load({"other": "a\x00b"})
+    assert client.get(reverse("agency_list")).status_code == 200
