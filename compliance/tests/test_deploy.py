@@ -22,16 +22,14 @@ PRODUCTION = {
 
 
 def run(args, tmp_path, **variables):
+    # A clean environment: nothing of the test run's own (the browser tests set
+    # DJANGO_ALLOW_ASYNC_UNSAFE, which check --deploy rightly reports) leaks in.
     env = {
-        name: value
-        for name, value in os.environ.items()
-        if name not in PRODUCTION and name not in ("SECRET_KEY", "SECURE_COOKIES", "ADMIN_URL")
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="compliance.settings",
-        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "PATH": os.environ.get("PATH", ""),
+        "DJANGO_SETTINGS_MODULE": "compliance.settings",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         **variables,
-    )
+    }
     return subprocess.run(
         [sys.executable, *args], env=env, cwd=settings.BASE_DIR, capture_output=True, text=True
     )
