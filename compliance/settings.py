@@ -5,6 +5,7 @@ small helpers below. Defaults suit a developer laptop: SQLite file, DEBUG off un
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -33,6 +34,11 @@ DEBUG = env_bool("DEBUG")
 SECRET_KEY = env("SECRET_KEY", "django-insecure-development-only-set-SECRET_KEY-in-production")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# Set to 1 only behind a proxy that sets X-Forwarded-Proto and appends X-Forwarded-For:
+# otherwise any client could claim HTTPS or another address.
+TRUST_PROXY = env_bool("TRUST_PROXY")
+# A path that is not the well-known one keeps the admin's login out of most scans.
+ADMIN_URL = env("ADMIN_URL", "admin/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -44,6 +50,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "import_export",
     "simple_history",
+    "axes",
+    "compliance",
     "agencies",
     "inspections",
     "reports",
@@ -52,13 +60,19 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session is looked up and the path resolved.
+    "compliance.middleware.NulByteMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "compliance.middleware.LanguageMiddleware",
+    # Before anything reads the body (CSRF reads POST), after the language is chosen.
+    "compliance.middleware.RequestSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a lockout flagged during login into the response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "compliance.urls"
@@ -86,7 +100,31 @@ DATABASES = {
         env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"), conn_max_age=60
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Readers never wait for the writer (WAL); a writer waits its turn (timeout, seconds)
+    # instead of failing; and a transaction takes the write lock when it begins, since a
+    # read lock upgraded later fails at once with "database is locked", timeout or not.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": int(env("SQLITE_TIMEOUT", "20")),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out username or address is refused before any password check.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failed logins lock out the username and, separately, the address they came from.
+AXES_FAILURE_LIMIT = int(env("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(env("LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "compliance.auth.client_ip"
+AXES_LOCKOUT_CALLABLE = "compliance.auth.lockout_response"
+# No start-up banner on every command; compliance.auth logs each attempt.
+AXES_VERBOSE = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -125,6 +163,13 @@ WHITENOISE_USE_FINDERS = True
 
 # Spreadsheet imports: refuse files over this size before reading them.
 IMPORT_MAX_BYTES = 10 * 1024 * 1024
+# Evidence photos and PDFs, and corrective-action records.
+EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+# A request body larger than the biggest upload, plus room for the form around it, is
+# refused (413) before it is read; the proxy in front should refuse it first.
+REQUEST_MAX_BYTES = max(IMPORT_MAX_BYTES, EVIDENCE_MAX_BYTES) + 256 * 1024
+# Form fields other than files (Django's default); files above the second limit are
+# streamed to a temporary file instead of memory.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
@@ -133,7 +178,8 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT")
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if TRUST_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "0"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS")
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
@@ -145,9 +191,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
+    # Every login, failed or not, whatever LOG_LEVEL says.
+    "loggers": {"compliance.auth": {"level": env("AUTH_LOG_LEVEL", "INFO")}},
 }
-# Evidence photos and PDFs, and corrective-action records.
-EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 # Autosave idempotency keys are deleted after this many days: far longer than any offline
 # spell, so a change queued on a device is still recognised when it is finally sent.
 SAVE_KEY_DAYS = 30

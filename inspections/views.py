@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db.models import Case, Count, Prefetch, Q, When
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from agencies.models import Agency, can_plan_rounds
+from compliance.files import file_response
 from compliance.spreadsheets import XLSX_CONTENT_TYPE, FileRefused
 from inspections import housekeeping, services, workbooks
 from inspections.forms import (
@@ -343,20 +344,7 @@ def evidence_download(request, pk):
         Evidence.objects.filter(answer__inspection__in=Inspection.objects.for_user(request.user)),
         pk=pk,
     )
-    return _file_response(evidence.file, evidence.original_name, evidence.content_type)
-
-
-def _file_response(field, name, content_type):
-    try:
-        handle = field.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, as_attachment=False, filename=name, content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = (
-        "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
-    )
-    return response
+    return file_response(evidence.file, evidence.original_name, evidence.content_type)
 
 
 @login_required
@@ -539,7 +527,7 @@ def finding_record(request, pk):
     finding = _finding(request, pk)
     if not finding.record:
         raise Http404
-    return _file_response(finding.record, finding.record_name, finding.record_content_type)
+    return file_response(finding.record, finding.record_name, finding.record_content_type)
 
 
 @login_required
