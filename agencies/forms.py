@@ -65,10 +65,21 @@ class AgencyAdminForm(CleanTextMixin, forms.ModelForm):
 
     class Meta:
         model = Agency
-        fields = "__all__"
+        fields = [
+            "code",
+            "name",
+            "level",
+            "province",
+            "parent",
+            "applicability",
+            "iso_version",
+            "announced_on",
+            "reannounced_on",
+            "active",
+        ]
 
 
 class ProvinceAdminForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = Province
-        fields = "__all__"
+        fields = ["code", "name", "kind", "active"]

@@ -172,4 +172,3 @@ def safe_cell(value):
         cut = CELL_MAX - len(marker % {"count": len(text)})
         text = text[:cut] + marker % {"count": len(text) - cut}
     return text
-

@@ -36,7 +36,6 @@ def text_fits(model, field, limit=LONG_TEXT_MAX):
     )
 
 
-
 class Checklist(models.Model):
     """A versioned list of criteria. Frozen once a round uses it: edits make a new version."""
 
