@@ -104,3 +104,10 @@ def test_the_admin_refuses_a_province_code_that_is_not_two_digits(admin_client, 
     response = admin_client.post(url, {"code": "=1", "name": "X", "kind": "province"})
     assert "code" in response.context["adminform"].form.errors
     assert not Province.objects.exists()
+
+
+def test_names_are_stored_as_one_clean_line_whatever_path_saves_them(provinces):
+    agency = make_agency(provinces[0], name="Sở\x0bTư pháp\x1b")
+    province = Province.objects.create(code="79", name="Thành phố\x0cHồ Chí Minh", kind="city")
+    assert Agency.objects.get(pk=agency.pk).name == "Sở Tư pháp"
+    assert Province.objects.get(pk=province.pk).name == "Thành phố Hồ Chí Minh"

@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from compliance.forms import CleanTextMixin
-from compliance.spreadsheets import CELL_MAX, safe_cell
+from compliance.spreadsheets import CELL_MAX, read_table, safe_cell
 from compliance.text import (
     LONG_TEXT_MAX,
     check_length,
@@ -106,3 +106,9 @@ def test_the_form_mixin_cleans_text_before_the_forms_own_clean():
     assert form.is_valid(), form.errors
     assert form.cleaned_data == {"title": "Sở Nội vụ", "note": "one\ntwo"}
     assert form.seen_in_clean == form.cleaned_data
+
+
+def test_spreadsheet_cells_are_read_cleaned():
+    data = "\ufeffcode,name\r\n33-STP,Sở\x0bTư pháp\x01\r\n".encode()
+    dataset = read_table(data, "agencies.csv")
+    assert dataset.dict == [{"code": "33-STP", "name": "Sở\nTư pháp"}]
