@@ -77,7 +77,7 @@ def test_every_export_works_and_is_inert_whatever_is_stored(tmp_path, provinces,
     header, row = export(tmp_path, name)
 
     assert header == HEADER
-    assert row[:2] == ["'=1+2", "'=HYPERLINK(\"http://x\",\"y\")\n"]
+    assert row[:2] == ["'=1+2", '\'=HYPERLINK("http://x","y")\n']
 
 
 def test_the_admin_refuses_a_formula_code_and_cleans_the_name(admin_client, provinces):

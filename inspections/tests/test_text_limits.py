@@ -288,7 +288,8 @@ def test_a_return_reason_over_the_limit_is_refused_by_the_form(
     )
 
     (message,) = [str(m) for m in response.context["messages"]]
-    assert "10000" in message and "10001" in message
+    assert "10000" in message
+    assert "10001" in message
     stored = Inspection.objects.get(pk=inspection.pk)
     assert (stored.status, stored.return_reason) == ("submitted", "")
 
