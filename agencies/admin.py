@@ -3,6 +3,7 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ImportForm
 
+from agencies.forms import AgencyAdminForm, ProvinceAdminForm
 from agencies.models import Agency, Profile, Province
 from agencies.resources import AgencyResource, check_headers
 from compliance.spreadsheets import CSV_BOM, FileRefused, read_table, validate_upload_size
@@ -45,6 +46,7 @@ class AgencyImportForm(ImportForm):
 
 @admin.register(Province)
 class ProvinceAdmin(admin.ModelAdmin):
+    form = ProvinceAdminForm
     list_display = ["code", "name", "kind", "active"]
     list_filter = ["kind", "active"]
     search_fields = ["code", "name"]
@@ -52,6 +54,7 @@ class ProvinceAdmin(admin.ModelAdmin):
 
 @admin.register(Agency)
 class AgencyAdmin(ImportExportModelAdmin):
+    form = AgencyAdminForm
     resource_classes = [AgencyResource]
     formats = [AgencyXLSX, AgencyCSV]
     import_form_class = AgencyImportForm

@@ -2,9 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Province
+from compliance.forms import CleanTextMixin
 
 
-class AgencyFilterForm(forms.Form):
+class AgencyFilterForm(CleanTextMixin, forms.Form):
     ANNOUNCED_CHOICES = [
         ("", _("Any announcement status")),
         ("yes", _("Announced")),
@@ -57,3 +58,28 @@ class AgencyFilterForm(forms.Form):
         elif data["announced"] == "reannounced":
             queryset = queryset.filter(reannounced_on__isnull=False)
         return queryset
+
+
+class AgencyAdminForm(CleanTextMixin, forms.ModelForm):
+    """The admin's agency form: clean text, and the model's code pattern (validate_code)."""
+
+    class Meta:
+        model = Agency
+        fields = [
+            "code",
+            "name",
+            "level",
+            "province",
+            "parent",
+            "applicability",
+            "iso_version",
+            "announced_on",
+            "reannounced_on",
+            "active",
+        ]
+
+
+class ProvinceAdminForm(CleanTextMixin, forms.ModelForm):
+    class Meta:
+        model = Province
+        fields = ["code", "name", "kind", "active"]

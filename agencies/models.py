@@ -1,11 +1,12 @@
 from types import SimpleNamespace
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from compliance.text import fold, nfc, sort_key
+from compliance.text import clean_line, fold, sort_key, validate_code
 
 
 class Role(models.TextChoices):
@@ -101,7 +102,12 @@ class Province(models.Model):
         PROVINCE = "province", _("Province")
         CITY = "city", _("Centrally-run city")
 
-    code = models.CharField(_("code"), max_length=2, primary_key=True)
+    code = models.CharField(
+        _("code"),
+        max_length=2,
+        primary_key=True,
+        validators=[RegexValidator(r"^\d{2}\Z", _("A province code has 2 digits, e.g. 01."))],
+    )
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     active = models.BooleanField(_("active"), default=True)
@@ -122,7 +128,7 @@ class Province(models.Model):
         super().save(*args, **kwargs)
 
     def refresh_derived(self):
-        self.name = nfc(self.name)
+        self.name = clean_line(self.name)
         # "Thành phố Hà Nội" sorts under H, beside the provinces, not under T.
         self.sort_key = sort_key(self.name.removeprefix("Thành phố ").removeprefix("Tỉnh "))
 
@@ -162,7 +168,7 @@ class Agency(models.Model):
         V2008 = "2008", "TCVN ISO 9001:2008"
         V2015 = "2015", "TCVN ISO 9001:2015"
 
-    code = models.CharField(_("code"), max_length=32, unique=True)
+    code = models.CharField(_("code"), max_length=32, unique=True, validators=[validate_code])
     name = models.CharField(_("name"), max_length=255)
     level = models.CharField(_("level"), max_length=12, choices=Level.choices)
     province = models.ForeignKey(
@@ -220,7 +226,7 @@ class Agency(models.Model):
 
         Called by save() and by bulk imports, which bypass save().
         """
-        self.name = nfc(self.name)
+        self.name = clean_line(self.name)
         self.search_text = fold(f"{self.name} {self.code}")[:300]
         self.sort_key = sort_key(self.name)
 

@@ -18,7 +18,8 @@ from import_export.instance_loaders import BaseInstanceLoader
 
 from agencies.models import Agency, Province
 from compliance.bulk import bulk_update_values
-from compliance.spreadsheets import FileRefused, escape_formula, unescape_formula
+from compliance.spreadsheets import FileRefused, safe_cell, unescape_formula
+from compliance.text import CODE_RE, clean_line
 
 COLUMNS = [
     "code",
@@ -33,7 +34,6 @@ COLUMNS = [
 ]
 REQUIRED_COLUMNS = ["code", "name", "level", "province_code"]
 _NUMBER_LIKE = re.compile(r"^\d+\.\d+$|^\d+(\.\d+)?[eE]\+?\d+$")
-_CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]*$")
 _QUERY_CHUNK = 900  # below SQLite's bound on query parameters
 
 
@@ -44,7 +44,8 @@ class TextWidget(widgets.Widget):
         self.max_length = max_length
 
     def clean(self, value, row=None, **kwargs):
-        text = "" if value is None else unescape_formula(str(value).strip())
+        # One line, as Agency.refresh_derived stores names, so an unchanged row is skipped.
+        text = "" if value is None else unescape_formula(clean_line(value).strip())
         if self.required and not text:
             raise ValueError(_("is empty; a value is required."))
         if len(text) > self.max_length:
@@ -55,7 +56,7 @@ class TextWidget(widgets.Widget):
         return text
 
     def render(self, value, obj=None, **kwargs):
-        return escape_formula(value or "")
+        return safe_cell(value or "")
 
 
 class CodeWidget(widgets.Widget):
@@ -83,7 +84,7 @@ class CodeWidget(widgets.Widget):
             if self.required:
                 raise ValueError(_("is empty; a code is required."))
             return None
-        if len(code) > 32 or not _CODE.match(code):
+        if len(code) > 32 or not CODE_RE.match(code):
             raise ValueError(
                 _("%(value)r is not a valid code (letters, digits, '.', '-', '_').")
                 % {"value": code}
@@ -91,7 +92,7 @@ class CodeWidget(widgets.Widget):
         return code
 
     def render(self, value, obj=None, **kwargs):
-        return escape_formula(value or "")
+        return safe_cell(value or "")
 
 
 class ChoiceWidget(widgets.Widget):

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from compliance.text import nfc
+from compliance.text import clean_text, nfc
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Written before CSV text so that Excel reads it as UTF-8 and shows Vietnamese.
@@ -115,7 +115,7 @@ def read_table(data, filename, kind=None):
 
 def _clean_cell(value):
     if isinstance(value, str):
-        return nfc(value).strip()
+        return clean_text(value).strip()
     if isinstance(value, datetime.datetime) and value.time() == datetime.time():
         return value.date()
     return value
@@ -146,3 +146,29 @@ def unescape_formula(value):
     if isinstance(value, str) and value[:1] == "'" and value[1:2] in FORMULA_PREFIXES:
         return value[1:]
     return value
+
+
+# -- writing ---------------------------------------------------------------------------
+
+# What one cell holds; openpyxl silently cuts longer text here, so safe_cell cuts first, visibly.
+CELL_MAX = 32_767
+
+
+def safe_cell(value):
+    """A value every writer can put in a cell, whatever was stored.
+
+    Text is cleaned as it would be on entry (clean_text), loses anything else Excel's
+    format cannot hold, never starts a formula, and is never cut without saying so: text
+    longer than a cell ends with a marker. Other values (numbers, dates, None) pass as they are.
+    """
+    # openpyxl is imported here so that writing CSV does not pay for it.
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if not isinstance(value, str):
+        return value
+    text = escape_formula(ILLEGAL_CHARACTERS_RE.sub("", clean_text(value)))
+    if len(text) > CELL_MAX:
+        marker = _(" … [cut: %(count)d more characters]")
+        cut = CELL_MAX - len(marker % {"count": len(text)})
+        text = text[:cut] + marker % {"count": len(text) - cut}
+    return text

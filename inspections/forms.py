@@ -3,7 +3,9 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Role
+from compliance.forms import CleanTextMixin
 from compliance.spreadsheets import validate_upload_size
+from compliance.text import LONG_TEXT_MAX
 from inspections.models import Checklist, Round
 
 
@@ -29,7 +31,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class RoundForm(forms.ModelForm):
+class RoundForm(CleanTextMixin, forms.ModelForm):
     agencies = forms.ModelMultipleChoiceField(
         label=_("Agencies to inspect"), queryset=Agency.objects.none()
     )
@@ -106,9 +108,10 @@ class AssignForm(forms.Form):
         self.fields["inspectors"].queryset = province_inspectors(province_id)
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(CleanTextMixin, forms.Form):
     reason = forms.CharField(
         label=_("Reason for return"),
+        max_length=LONG_TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -118,10 +121,11 @@ class DueDateForm(forms.Form):
     due_on = forms.DateField(label=_("Due date"), widget=DateInput(attrs={"class": "form-control"}))
 
 
-class RecordForm(forms.Form):
+class RecordForm(CleanTextMixin, forms.Form):
     record = forms.FileField(label=_("Corrective action record (PDF or photo)"))
     note = forms.CharField(
         label=_("Note"),
+        max_length=LONG_TEXT_MAX,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
     )

@@ -3,22 +3,46 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from agencies.models import Agency, Province, Role, can_fill_checklists, role_of
+from compliance.text import LONG_TEXT_MAX, validate_code
+
+# A finding's description is "<code>. <criterion title>: <note>", so it holds a whole note.
+FINDING_DESCRIPTION_MAX = LONG_TEXT_MAX + 1_000
+
+
+def long_text(verbose_name, *, limit=LONG_TEXT_MAX, **options):
+    """A TextField that holds at most `limit` characters: checked by forms (max_length),
+    by full_clean (the validator) and by the database (see text_fits)."""
+    return models.TextField(
+        verbose_name, max_length=limit, validators=[MaxLengthValidator(limit)], **options
+    )
+
+
+def text_fits(model, field, limit=LONG_TEXT_MAX):
+    """The database's guard for a long_text field, whatever path the text takes."""
+    return models.CheckConstraint(
+        name=f"{model}_{field}_length",
+        condition=LessThanOrEqual(Length(field), limit),
+        violation_error_message=_("A text is longer than its field may hold."),
+    )
 
 
 class Checklist(models.Model):
     """A versioned list of criteria. Frozen once a round uses it: edits make a new version."""
 
-    code = models.CharField(_("code"), max_length=32)
+    code = models.CharField(_("code"), max_length=32, validators=[validate_code])
     version = models.PositiveIntegerField(_("version"), default=1)
     title = models.CharField(_("title"), max_length=255)
-    legal_basis = models.TextField(_("legal basis"), blank=True)
+    legal_basis = long_text(_("legal basis"), blank=True)
     good_from = models.DecimalField(
         _("score for 'good' from"), max_digits=4, decimal_places=1, default=Decimal("90")
     )
@@ -41,6 +65,7 @@ class Checklist(models.Model):
                 name="checklist_thresholds_ordered",
                 condition=Q(meets_from__lte=models.F("good_from")),
             ),
+            text_fits("checklist", "legal_basis"),
         ]
 
     def __str__(self):
@@ -67,9 +92,9 @@ class Checklist(models.Model):
 
 class Criterion(models.Model):
     checklist = models.ForeignKey(Checklist, on_delete=models.CASCADE, related_name="criteria")
-    code = models.CharField(_("code"), max_length=16)
+    code = models.CharField(_("code"), max_length=16, validators=[validate_code])
     title = models.CharField(_("criterion"), max_length=500)
-    guidance = models.TextField(_("guidance"), blank=True)
+    guidance = long_text(_("guidance"), blank=True)
     iso_clause = models.CharField(_("ISO 9001:2015 clause"), max_length=16, blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
     weight = models.PositiveIntegerField(_("weight"), default=1)
@@ -80,7 +105,8 @@ class Criterion(models.Model):
         verbose_name = _("criterion")
         verbose_name_plural = _("criteria")
         constraints = [
-            models.UniqueConstraint(fields=["checklist", "code"], name="criterion_code_unique")
+            models.UniqueConstraint(fields=["checklist", "code"], name="criterion_code_unique"),
+            text_fits("criterion", "guidance"),
         ]
 
     def __str__(self):
@@ -226,8 +252,8 @@ class Inspection(models.Model):
     )
     score = models.DecimalField(_("score"), max_digits=4, decimal_places=1, null=True, blank=True)
     rating = models.CharField(_("rating"), max_length=12, choices=Rating.choices, blank=True)
-    conclusion = models.TextField(_("conclusion"), blank=True)
-    return_reason = models.TextField(_("reason for return"), blank=True)
+    conclusion = long_text(_("conclusion"), blank=True)
+    return_reason = long_text(_("reason for return"), blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)
     reviewed_by = models.ForeignKey(
@@ -244,7 +270,9 @@ class Inspection(models.Model):
         verbose_name = _("inspection")
         verbose_name_plural = _("inspections")
         constraints = [
-            models.UniqueConstraint(fields=["round", "agency"], name="inspection_agency_once")
+            models.UniqueConstraint(fields=["round", "agency"], name="inspection_agency_once"),
+            text_fits("inspection", "conclusion"),
+            text_fits("inspection", "return_reason"),
         ]
 
     def __str__(self):
@@ -327,7 +355,7 @@ class Answer(models.Model):
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="answers")
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="answers")
     result = models.CharField(_("result"), max_length=16, choices=Result.choices, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    note = long_text(_("note"), blank=True)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -341,7 +369,8 @@ class Answer(models.Model):
         verbose_name = _("answer")
         verbose_name_plural = _("answers")
         constraints = [
-            models.UniqueConstraint(fields=["inspection", "criterion"], name="answer_once")
+            models.UniqueConstraint(fields=["inspection", "criterion"], name="answer_once"),
+            text_fits("answer", "note"),
         ]
 
     def __str__(self):
@@ -416,7 +445,7 @@ class Finding(models.Model):
 
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="findings")
     answer = models.OneToOneField(Answer, on_delete=models.CASCADE, related_name="finding")
-    description = models.TextField(_("description"))
+    description = long_text(_("description"), limit=FINDING_DESCRIPTION_MAX)
     due_on = models.DateField(_("due date"))
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
@@ -426,7 +455,7 @@ class Finding(models.Model):
     )
     record_name = models.CharField(max_length=255, blank=True)
     record_content_type = models.CharField(max_length=100, blank=True)
-    record_note = models.TextField(_("corrective action note"), blank=True)
+    record_note = long_text(_("corrective action note"), blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -443,6 +472,10 @@ class Finding(models.Model):
         ordering = ["due_on", "pk"]
         verbose_name = _("finding")
         verbose_name_plural = _("findings")
+        constraints = [
+            text_fits("finding", "description", FINDING_DESCRIPTION_MAX),
+            text_fits("finding", "record_note"),
+        ]
 
     def __str__(self):
         return f"{self.answer.criterion.code}: {self.description[:60]}"

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from compliance.bulk import bulk_update_values
 from compliance.spreadsheets import FileRefused
+from compliance.text import LONG_TEXT_MAX, clean_text
 from inspections import workbooks
 from inspections.models import (
     Answer,
@@ -74,6 +75,15 @@ def answer_save(*, answer, user, result, note, base_version, key=None):
     """
     if result not in Answer.Result.values and result != "":
         raise ValidationError(_("Unknown result %(result)r.") % {"result": result})
+    note = clean_text(note)
+    if len(note) > LONG_TEXT_MAX:
+        raise ValidationError(
+            _(
+                "The note is %(length)d characters long; at most %(limit)d are allowed. "
+                "Shorten it, or attach the full text as an evidence file."
+            )
+            % {"length": len(note), "limit": LONG_TEXT_MAX}
+        )
     try:
         with transaction.atomic():
             if key is not None:
@@ -514,7 +524,7 @@ def _agency_problem(parsed, row, first_line, *, scope_user):
 def _plan_row(parsed, row, *, inspection, codes, answers, submit):
     """What one row changes in its inspection (answers and conclusion), and its problems."""
     conclusion = workbooks.edited_text(row.cells.get("conclusion"), inspection.conclusion)
-    plan = _RowPlan(conclusion=conclusion)
+    plan = _RowPlan(conclusion=conclusion, problems=workbooks.long_text_problems(parsed, row))
     for code in codes:
         answer = answers.get((inspection.pk, code))
         if answer is None:  # a criterion added to the checklist outside a new version

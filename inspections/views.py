@@ -369,7 +369,10 @@ def inspection_return(request, pk):
     inspection = _inspection(request, pk)
     form = ReturnForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Say why the inspection is returned."))
+        if form.has_error("reason", "max_length"):
+            messages.error(request, form.errors["reason"][0])
+        else:
+            messages.error(request, _("Say why the inspection is returned."))
         return redirect("inspection_detail", pk=pk)
     try:
         services.inspection_return(

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -21,7 +22,8 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from compliance.spreadsheets import FileRefused, escape_formula, open_xlsx, unescape_formula
+from compliance import text as compliance_text
+from compliance.spreadsheets import FileRefused, open_xlsx, safe_cell, unescape_formula
 from compliance.text import fold
 from inspections.models import Answer
 
@@ -106,7 +108,7 @@ def _data_sheet(sheet, criteria, inspections, answers):
     codes = [c.code for c in criteria]
     columns = columns_for(codes)
     sheet.title = DATA_SHEET
-    sheet.append(columns)
+    sheet.append([safe_cell(name) for name in columns])
     header_fill = PatternFill("solid", fgColor="DDEBF7")
     for index in range(1, len(columns) + 1):
         cell = sheet.cell(row=1, column=index)
@@ -114,18 +116,18 @@ def _data_sheet(sheet, criteria, inspections, answers):
         cell.fill = header_fill
     for offset, criterion in enumerate(criteria):
         comment = f"{criterion.code}. {criterion.title} (ISO 9001:2015, {criterion.iso_clause})"
-        sheet.cell(row=1, column=3 + offset).comment = Comment(comment, "ISO 9001")
+        sheet.cell(row=1, column=3 + offset).comment = Comment(safe_cell(comment), "ISO 9001")
         sheet.cell(row=1, column=3 + len(codes) + offset).comment = Comment(
             _("Note for %(code)s: required when the result is Đạt một phần or Không đạt.")
             % {"code": criterion.code},
             "ISO 9001",
         )
     for inspection in inspections:
-        values = [inspection.agency.code, escape_formula(inspection.agency.name)]
+        values = [inspection.agency.code, inspection.agency.name]
         values += [RESULT_LABELS.get(_answer(answers, inspection, c).result, "") for c in codes]
-        values += [escape_formula(_answer(answers, inspection, c).note) for c in codes]
-        values.append(escape_formula(inspection.conclusion))
-        sheet.append(values)
+        values += [_answer(answers, inspection, c).note for c in codes]
+        values.append(inspection.conclusion)
+        sheet.append([safe_cell(value) for value in values])
     last_row = len(inspections) + 1
     _lock_codes(sheet, len(columns), last_row)
     if inspections:
@@ -210,7 +212,7 @@ def _help_sheet(book, round_, criteria):
     ]
     lines += [f"{c.code} (ISO {c.iso_clause}): {c.title}. {c.guidance}" for c in criteria]
     for line in lines:
-        sheet.append([line])
+        sheet.append([safe_cell(line)])
     sheet["A1"].font = Font(bold=True, size=13)
     sheet.protection.sheet = True
 
@@ -293,13 +295,26 @@ def check_header(parsed, codes):
 def clean_text(value):
     if value is None:
         return ""
-    return unescape_formula(unicodedata.normalize("NFC", str(value)).strip())
+    return unescape_formula(compliance_text.clean_text(value).strip())
 
 
 def edited_text(value, current):
     """A text cell's new text, or `current` when the cell is empty or says the same.
 
-    Compared as the export wrote it (trimmed, NFC), so an untouched cell is no change.
+    Compared with `current` as the export wrote it (safe_cell) and read back, so an
+    untouched cell is no change, even if the stored text held what a cell cannot.
     """
     text = clean_text(value)
-    return text if text and text != clean_text(current) else current
+    return text if text and text != clean_text(safe_cell(current or "")) else current
+
+
+def long_text_problems(parsed, row):
+    """A problem for each note or conclusion cell of `row` longer than may be stored."""
+    problems = []
+    for column, value in row.cells.items():
+        if column == "conclusion" or column.endswith("_note"):
+            try:
+                compliance_text.check_length(clean_text(value))
+            except ValidationError as error:
+                problems.append(parsed.problem(row, column, error.messages[0]))
+    return problems

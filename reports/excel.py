@@ -8,7 +8,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from agencies.models import Agency
-from compliance.spreadsheets import escape_formula
+from compliance.spreadsheets import safe_cell
 from inspections.models import Inspection
 from reports.builder import levels_in_order
 from reports.narrative import period, province_narrative
@@ -24,13 +24,14 @@ def _share(tally):
 
 def _sheet(book, title, header, rows, widths, percent_columns=()):
     sheet = book.create_sheet(title[:31])
-    sheet.append(header)
+    # Every cell through safe_cell, headers too: the summary's header holds a province name.
+    sheet.append([safe_cell(value) for value in header])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in rows:
-        sheet.append([escape_formula(value) for value in row])
+        sheet.append([safe_cell(value) for value in row])
     for column in percent_columns:
         for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
             cell.number_format = PERCENT
