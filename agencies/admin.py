@@ -4,7 +4,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ImportForm
 
 from agencies.models import Agency, Profile, Province
-from agencies.resources import AgencyResource, check_headers
+from agencies.resources import AgencyResource, check_headers, import_limits
 from compliance.spreadsheets import CSV_BOM, FileRefused, read_table, validate_upload_size
 
 
@@ -14,7 +14,7 @@ class AgencyCSV(CSV):
     def create_dataset(self, in_stream, **kwargs):
         if isinstance(in_stream, str):
             in_stream = in_stream.encode("utf-8")
-        dataset = read_table(in_stream, "upload.csv", kind="csv")
+        dataset = read_table(in_stream, "upload.csv", kind="csv", limits=import_limits())
         check_headers(dataset)
         return dataset
 
@@ -31,7 +31,7 @@ class AgencyCSV(CSV):
 
 class AgencyXLSX(XLSX):
     def create_dataset(self, in_stream, **kwargs):
-        dataset = read_table(in_stream, "upload.xlsx", kind="xlsx")
+        dataset = read_table(in_stream, "upload.xlsx", kind="xlsx", limits=import_limits())
         check_headers(dataset)
         return dataset
 

@@ -125,6 +125,11 @@ WHITENOISE_USE_FINDERS = True
 
 # Spreadsheet imports: refuse files over this size before reading them.
 IMPORT_MAX_BYTES = 10 * 1024 * 1024
+# What an .xlsx may unpack to, in all and per part (a zip bomb packs 1 GB in 1 MB), and
+# how many data rows an agency list may have; sizes a file declares are never trusted.
+IMPORT_MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+IMPORT_MAX_RATIO = 100
+IMPORT_MAX_ROWS = 100_000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
