@@ -7,10 +7,12 @@ Nothing here knows about agencies or inspections. A file that cannot be used rai
 import csv
 import datetime
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 
 import tablib
+from defusedxml import DefusedXmlException
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -27,6 +29,9 @@ CELL_MAX_CHARS = 32_767
 DEFAULT_MAX_COLUMNS = 50
 # An .xlsx holds a dozen parts or so; tens of thousands would only cost time to list.
 MAX_ZIP_PARTS = 1_000
+# Excel's last column is XFD: no real row holds more cells.
+MAX_ROW_CELLS = 16_384
+_ROW_OR_CELL = re.compile(r"<(?:[A-Za-z_][\w.-]*:)?(row|c)[\s/>]")
 # Small parts (styles, one-row sheets) compress far better than a table: only a part
 # bigger than this is held to IMPORT_MAX_RATIO.
 RATIO_GRACE_BYTES = 100 * 1024
@@ -122,22 +127,68 @@ def check_zip(data, filename):
         )  # fmt: skip
 
 
-def open_xlsx(data, filename):
+def open_xlsx(data, filename, *, max_cells):
     """The workbook in `data`, opened read-only with cell values rather than formulas.
 
-    Read its sheets with `sheet_rows`, which does not trust the size a sheet declares.
+    Its unpacked size and its cells (at most `max_cells` in all its sheets) are counted
+    first. Read its sheets with `sheet_rows`, which does not trust a sheet's declared size.
     """
     # openpyxl is imported here so that reading CSV does not pay for it.
     import openpyxl
 
     check_zip(data, filename)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for part in archive.infolist():
+            if part.filename.lower().endswith(".xml"):
+                with archive.open(part) as source:
+                    max_cells -= _count_cells(source, filename, part.filename, max_cells)
     try:
         return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl and its XML parser raise many kinds for a bad file
         raise FileRefused(_cannot_open(filename, error)) from None
 
 
+def _count_cells(source, filename, part, max_cells):
+    """The cells in one XML part, refused past `max_cells` or MAX_ROW_CELLS in a row.
+
+    openpyxl parses a whole row before giving it out, at tens of microseconds a cell, and
+    even opening a sheet without a declared size parses it all: one row of millions of
+    cells would cost minutes and gigabytes. A regular expression over the raw XML counts
+    them first. Any part is counted, as a sheet may live at any path the workbook names.
+    """
+    row_cells = total = 0
+    carried = ""
+    while chunk := source.read(2**20):
+        text = carried + chunk.decode("utf-8", errors="replace")
+        cut = text.rfind("<")  # a tag cut at the end of the chunk is read with the next one
+        text, carried = text[:cut], text[cut:]
+        for match in _ROW_OR_CELL.finditer(text):
+            if match.group(1) == "row":
+                row_cells = 0
+                continue
+            row_cells += 1
+            total += 1
+            if row_cells > MAX_ROW_CELLS or total > max_cells:
+                raise FileRefused(
+                    _(
+                        "%(name)s holds more cells than this kind of file may have (in "
+                        "%(part)s: at most %(limit)d, and %(row)d in a row); delete what is "
+                        "not data."
+                    )
+                    % {"name": filename, "part": part, "limit": max_cells,
+                       "row": MAX_ROW_CELLS}
+                )  # fmt: skip
+    return total
+
+
 def _cannot_open(filename, error):
+    while error.__cause__ is not None:  # openpyxl wraps the parser's error in its own
+        error = error.__cause__
+    if isinstance(error, DefusedXmlException):
+        return _(
+            "%(name)s is refused: its XML declares a DOCTYPE or entities, which a "
+            "spreadsheet never needs."
+        ) % {"name": filename}
     return _("%(name)s could not be opened as an Excel workbook: %(error)s") % {
         "name": filename,
         "error": _one_line(error),
@@ -238,8 +289,7 @@ def _column_letter(index):
 def _csv_problem(filename, line, error, limits):
     if "field larger than field limit" in str(error):
         return _(
-            "%(name)s, row %(row)d: a cell holds more than %(limit)d characters; "
-            "at most %(limit)d are allowed."
+            "%(name)s, row %(row)d: a cell is longer than the %(limit)d characters allowed."
         ) % {"name": filename, "row": line, "limit": limits.cell_chars}
     return _("%(name)s, row %(row)d could not be read as CSV: %(error)s") % {
         "name": filename,
@@ -266,7 +316,7 @@ def read_table(data, filename, kind=None, *, limits=None):
     if not data.strip():
         raise FileRefused(_("%(name)s is empty.") % {"name": filename})
     if kind == "xlsx":
-        book = open_xlsx(data, filename)
+        book = open_xlsx(data, filename, max_cells=limits.rows * limits.columns)
         if not book.worksheets:
             raise FileRefused(_("%(name)s is empty.") % {"name": filename})
         rows = sheet_rows(book.worksheets[0], filename, limits=limits)

@@ -45,6 +45,9 @@ META_LIMITS = Limits(rows=50, columns=4)
 # Room in the data sheet for blank lines and a few extra columns beyond what the round needs.
 ROW_MARGIN = 100
 COLUMN_MARGIN = 10
+# Cells in all the sheets, counted before the round is known: a round of 3,321 agencies (every
+# commune of the country) on a checklist of 25 criteria fits, with its help and meta sheets.
+MAX_CELLS = 200_000
 RESULT_LABELS = {
     Answer.Result.CONFORMING: "Đạt",
     Answer.Result.PARTIAL: "Đạt một phần",
@@ -248,7 +251,7 @@ def read_workbook(data, filename):
     The data sheet is read no further than the signed round can need: its agencies and
     columns, plus a margin.
     """
-    book = open_xlsx(data, filename)
+    book = open_xlsx(data, filename, max_cells=MAX_CELLS)
     if META_SHEET not in book.sheetnames or DATA_SHEET not in book.sheetnames:
         raise FileRefused(
             _(
@@ -283,8 +286,9 @@ def read_workbook(data, filename):
 def _signed_claims(meta, filename):
     """(round id, export time) from the meta sheet's signature; refused if it is not ours.
 
-    The time is clamped to now: a later one would let the import overwrite answers saved
-    online after the real export.
+    A signed time in the future (a wrong clock, a leaked key) is refused rather than
+    clamped to now: either would let the import overwrite answers saved online after the
+    real export.
     """
     if meta.get("format") != FORMAT_NAME:
         raise FileRefused(
@@ -311,7 +315,15 @@ def _signed_claims(meta, filename):
             )
             % {"name": filename}
         ) from None
-    return round_id, min(exported_at, timezone.now())
+    if exported_at > timezone.now():
+        raise FileRefused(
+            _(
+                "%(name)s: the export time in the sheet «meta» is in the future. Download a "
+                "fresh workbook from the round page."
+            )
+            % {"name": filename}
+        )
+    return round_id, exported_at
 
 
 def data_limits(round_id):
