@@ -96,7 +96,7 @@ def check_zip(data, filename):
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             parts = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
+    except Exception:  # BadZipFile mostly; a damaged directory can raise other kinds
         raise FileRefused(
             _("%(name)s is not an Excel workbook (.xlsx).") % {"name": filename}
         ) from None
@@ -137,14 +137,16 @@ def open_xlsx(data, filename, *, max_cells):
     import openpyxl
 
     check_zip(data, filename)
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        for part in archive.infolist():
-            if part.filename.lower().endswith(".xml"):
-                with archive.open(part) as source:
-                    max_cells -= _count_cells(source, filename, part.filename, max_cells)
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for part in archive.infolist():
+                if part.filename.lower().endswith(".xml"):
+                    with archive.open(part) as source:
+                        max_cells -= _count_cells(source, filename, part.filename, max_cells)
         return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl and its XML parser raise many kinds for a bad file
+    except FileRefused:
+        raise
+    except Exception as error:  # zipfile, openpyxl and the XML parser raise many kinds
         raise FileRefused(_cannot_open(filename, error)) from None
 
 

@@ -50,6 +50,15 @@ def minimal_xlsx(sheet_xml, **extra_parts):
     return zipped({**MINIMAL_PARTS, SHEET: sheet_xml, **extra_parts})
 
 
+def bad_checksum():
+    """A stored (not packed) workbook with one byte of its sheet changed after zipping."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        for name, content in {**MINIMAL_PARTS, SHEET: sheet({1: [cell("A1", "code")]})}.items():
+            archive.writestr(name, content)
+    return buffer.getvalue().replace(b">code<", b">c0de<")
+
+
 def replace_part(data, name, content):
     """`data` (an .xlsx) with one part replaced (or removed: None), the others as they are."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -138,6 +147,8 @@ def agency_lists():
          "fake.xlsx is not an Excel workbook (.xlsx)."),
         ("missing-parts", "parts.xlsx", only_types,
          "parts.xlsx could not be opened as an Excel workbook: \"There is no item named"),
+        ("bad-checksum", "crc.xlsx", bad_checksum(),
+         "crc.xlsx could not be opened as an Excel workbook: Bad CRC-32 for file"),
         ("csv-huge-field", "field.csv", b"code,name\n33-X," + b"x" * 5 * 1024 * 1024 + b"\n",
          "field.csv, row 2: a cell is longer than the 32767 characters allowed."),
         ("csv-long-field", "long.csv", b"code,name\n33-X," + b"x" * 40_000 + b"\n",
