@@ -5,7 +5,7 @@ from import_export.forms import ImportForm
 
 from agencies.forms import AgencyAdminForm, ProvinceAdminForm
 from agencies.models import Agency, Profile, Province
-from agencies.resources import AgencyResource, check_headers
+from agencies.resources import AgencyResource, check_headers, import_limits
 from compliance.spreadsheets import CSV_BOM, FileRefused, read_table, validate_upload_size
 
 
@@ -15,7 +15,7 @@ class AgencyCSV(CSV):
     def create_dataset(self, in_stream, **kwargs):
         if isinstance(in_stream, str):
             in_stream = in_stream.encode("utf-8")
-        dataset = read_table(in_stream, "upload.csv", kind="csv")
+        dataset = read_table(in_stream, "upload.csv", kind="csv", limits=import_limits())
         check_headers(dataset)
         return dataset
 
@@ -32,7 +32,7 @@ class AgencyCSV(CSV):
 
 class AgencyXLSX(XLSX):
     def create_dataset(self, in_stream, **kwargs):
-        dataset = read_table(in_stream, "upload.xlsx", kind="xlsx")
+        dataset = read_table(in_stream, "upload.xlsx", kind="xlsx", limits=import_limits())
         check_headers(dataset)
         return dataset
 

@@ -18,7 +18,12 @@ from import_export.instance_loaders import BaseInstanceLoader
 
 from agencies.models import Agency, Province
 from compliance.bulk import bulk_update_values
-from compliance.spreadsheets import FileRefused, safe_cell, unescape_formula
+from compliance.spreadsheets import (
+    FileRefused,
+    safe_cell,
+    table_limits,
+    unescape_formula,
+)
 from compliance.text import CODE_RE, clean_line
 
 COLUMNS = [
@@ -33,6 +38,8 @@ COLUMNS = [
     "reannounced_on",
 ]
 REQUIRED_COLUMNS = ["code", "name", "level", "province_code"]
+# Room for a few columns of the sender's own (refused by check_headers, with their names).
+COLUMN_MARGIN = 10
 _NUMBER_LIKE = re.compile(r"^\d+\.\d+$|^\d+(\.\d+)?[eE]\+?\d+$")
 _QUERY_CHUNK = 900  # below SQLite's bound on query parameters
 
@@ -339,6 +346,11 @@ class AgencyResource(resources.ModelResource):
 
     def get_queryset(self):
         return Agency.objects.order_by("province_id", "sort_key", "code")
+
+
+def import_limits():
+    """How far an agency list is read: IMPORT_MAX_ROWS rows, COLUMNS and a margin."""
+    return table_limits(columns=len(COLUMNS) + COLUMN_MARGIN)
 
 
 def check_headers(dataset):

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from agencies.resources import AgencyResource, check_headers, result_errors
+from agencies.resources import AgencyResource, check_headers, import_limits, result_errors
 from compliance.spreadsheets import CSV_BOM, FileRefused, check_size, kind_of, read_table
 
 
@@ -18,7 +18,7 @@ def agencies_import(*, data, filename, dry_run=False):
 
     Raises FileRefused, one line per problem, when anything is wrong.
     """
-    dataset = read_table(data, filename)
+    dataset = read_table(data, filename, limits=import_limits())
     check_headers(dataset)
     result = AgencyResource().import_data(
         dataset, dry_run=dry_run, use_transactions=True, rollback_on_validation_errors=True

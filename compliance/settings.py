@@ -168,6 +168,11 @@ EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 # A request body larger than the biggest upload, plus room for the form around it, is
 # refused (413) before it is read; the proxy in front should refuse it first.
 REQUEST_MAX_BYTES = max(IMPORT_MAX_BYTES, EVIDENCE_MAX_BYTES) + 256 * 1024
+# What an .xlsx may unpack to, in all and per part (a zip bomb packs 1 GB in 1 MB), and
+# how many data rows an agency list may have; sizes a file declares are never trusted.
+IMPORT_MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+IMPORT_MAX_RATIO = 100
+IMPORT_MAX_ROWS = 100_000
 # Form fields other than files (Django's default); files above the second limit are
 # streamed to a temporary file instead of memory.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

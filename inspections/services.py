@@ -552,7 +552,9 @@ def _plan_answer(parsed, row, answer, plan, *, submit):
     plan.results[code] = result
     if (result, note) != (answer.result, answer.note):
         if _saved_after(answer, parsed.exported_at):
-            plan.problems.append(parsed.problem(row, code, _saved_since_export(answer)))
+            # Name the cell that was changed: the result's, or the note's if only it is there.
+            column = code if code in parsed.header else note_column
+            plan.problems.append(parsed.problem(row, column, _saved_since_export(answer)))
             return
         plan.changes.append((answer, result, note))
     elif answer.result:
@@ -568,7 +570,8 @@ def _plan_answer(parsed, row, answer, plan, *, submit):
 
 
 def _saved_after(answer, exported_at):
-    return bool(exported_at and answer.answered_at and answer.answered_at > exported_at)
+    """Whether the answer was saved after the export (a signed time, never later than now)."""
+    return bool(answer.answered_at and answer.answered_at > exported_at)
 
 
 def _saved_since_export(answer):

@@ -4,7 +4,8 @@ The layout is a contract (DESIGN.md, "export_checklists"): one data sheet with a
 then one row per agency: agency_code, agency_name, one column per criterion code, one
 `<code>_note` column per criterion, then conclusion. Results are written in Vietnamese
 (Đạt, Đạt một phần, Không đạt, Không áp dụng); English codes are read too. A hidden sheet
-`meta` names the round, so a workbook cannot be imported into another round.
+`meta` names the round and the export time; both are read only from its `signature`,
+signed with the SECRET_KEY, so a file cannot claim another round or a later export.
 """
 
 import datetime
@@ -13,6 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,14 +25,31 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from compliance import text as compliance_text
-from compliance.spreadsheets import FileRefused, open_xlsx, safe_cell, unescape_formula
+from compliance.spreadsheets import (
+    FileRefused,
+    Limits,
+    open_xlsx,
+    safe_cell,
+    sheet_rows,
+    unescape_formula,
+)
 from compliance.text import fold
-from inspections.models import Answer
+from inspections.models import Answer, Criterion, Inspection
 
 DATA_SHEET = "Phiếu kiểm tra"
 HELP_SHEET = "Hướng dẫn"
 META_SHEET = "meta"
 FORMAT_NAME = "iso9001-checklists"
+FORMAT_VERSION = 2  # 2: the meta sheet is signed
+SIGNING_SALT = "inspections.workbooks.meta"
+# The meta sheet has a dozen key/value rows.
+META_LIMITS = Limits(rows=50, columns=4)
+# Room in the data sheet for blank lines and a few extra columns beyond what the round needs.
+ROW_MARGIN = 100
+COLUMN_MARGIN = 10
+# Cells in all the sheets, counted before the round is known: a round of 3,321 agencies (every
+# commune of the country) on a checklist of 25 criteria fits, with its help and meta sheets.
+MAX_CELLS = 200_000
 RESULT_LABELS = {
     Answer.Result.CONFORMING: "Đạt",
     Answer.Result.PARTIAL: "Đạt một phần",
@@ -56,17 +75,17 @@ class RowData:
 class ParsedWorkbook:
     round_id: int
     header: list
-    exported_at: datetime.datetime | None = None
+    exported_at: datetime.datetime  # signed by this server, never later than now
     rows: list = field(default_factory=list)
 
     def problem(self, row, column, message):
         """`message` about one cell, named as the person sees it: sheet, row, column."""
-        where = _("Sheet «%(sheet)s», row %(row)d, column %(column)s (%(name)s)") % {
-            "sheet": DATA_SHEET,
-            "row": row.line,
-            "column": get_column_letter(self.header.index(column) + 1),
-            "name": column,
-        }
+        values = {"sheet": DATA_SHEET, "row": row.line, "name": column}
+        if column in self.header:
+            values["column"] = get_column_letter(self.header.index(column) + 1)
+            where = _("Sheet «%(sheet)s», row %(row)d, column %(column)s (%(name)s)") % values
+        else:  # e.g. the note of a criterion whose result column was deleted
+            where = _("Sheet «%(sheet)s», row %(row)d, column %(name)s (not in the file)") % values
         return f"{where}: {message}"
 
 
@@ -151,21 +170,32 @@ def _data_sheet(sheet, criteria, inspections, answers):
 
 
 def _meta_sheet(book, round_):
-    """A hidden sheet naming the round and the export time, read back on import."""
+    """A hidden sheet naming the round and the export time, read back on import.
+
+    Only `signature` is believed on import; the other rows are there for people to read.
+    """
+    exported_at = timezone.now()
     meta = book.create_sheet(META_SHEET)
     for key, value in [
         ("format", FORMAT_NAME),
-        ("format_version", 1),
+        ("format_version", FORMAT_VERSION),
         ("round_id", round_.pk),
         ("province_code", round_.province_id),
         ("year", round_.year),
         ("number", round_.number),
         ("checklist", f"{round_.checklist.code} v{round_.checklist.version}"),
-        ("exported_at", timezone.localtime().isoformat(timespec="seconds")),
+        ("exported_at", timezone.localtime(exported_at).isoformat(timespec="seconds")),
+        ("signature", sign_claims(round_.pk, exported_at)),
     ]:
         meta.append([key, value])
     meta.sheet_state = "hidden"
     meta.protection.sheet = True
+
+
+def sign_claims(round_id, exported_at):
+    """What a workbook may say about itself, signed with the SECRET_KEY."""
+    claims = {"round_id": round_id, "exported_at": exported_at.isoformat()}
+    return signing.dumps(claims, salt=SIGNING_SALT)
 
 
 def _answer(answers, inspection, code):
@@ -218,8 +248,12 @@ def _help_sheet(book, round_, criteria):
 
 
 def read_workbook(data, filename):
-    """Parse a filled workbook, or raise FileRefused saying why it cannot be. Writes nothing."""
-    book = open_xlsx(data, filename)
+    """Parse a filled workbook, or raise FileRefused saying why it cannot be. Writes nothing.
+
+    The data sheet is read no further than the signed round can need: its agencies and
+    columns, plus a margin.
+    """
+    book = open_xlsx(data, filename, max_cells=MAX_CELLS)
     if META_SHEET not in book.sheetnames or DATA_SHEET not in book.sheetnames:
         raise FileRefused(
             _(
@@ -232,24 +266,17 @@ def read_workbook(data, filename):
             }
         )
     meta = {
-        str(row[0]): row[1]
-        for row in book[META_SHEET].iter_rows(values_only=True)
-        if row and row[0] is not None
+        str(values[0]): values[1] if len(values) > 1 else None
+        for _line, values in sheet_rows(book[META_SHEET], filename, limits=META_LIMITS)
+        if values and values[0] is not None
     }
-    try:
-        if meta.get("format") != FORMAT_NAME:
-            raise ValueError
-        round_id = int(meta["round_id"])
-    except (KeyError, TypeError, ValueError):
-        raise FileRefused(
-            _("%(name)s: the sheet «meta» does not name a round.") % {"name": filename}
-        ) from None
-    sheet = book[DATA_SHEET]
-    rows = sheet.iter_rows(values_only=True)
-    header = [str(v).strip() if v is not None else "" for v in next(rows, [])]
-    parsed = ParsedWorkbook(round_id=round_id, header=header, exported_at=_when(meta))
-    for line, values in enumerate(rows, start=2):
-        if values is None or all(v in (None, "") for v in values):
+    round_id, exported_at = _signed_claims(meta, filename)
+    rows = sheet_rows(book[DATA_SHEET], filename, limits=data_limits(round_id))
+    _line, header = next(rows, (1, []))
+    header = [str(v).strip() if v is not None else "" for v in header]
+    parsed = ParsedWorkbook(round_id=round_id, header=header, exported_at=exported_at)
+    for line, values in rows:
+        if all(v in (None, "") for v in values):
             continue
         cells = dict(zip(header, values, strict=False))
         code = cells.get("agency_code")
@@ -258,12 +285,55 @@ def read_workbook(data, filename):
     return parsed
 
 
-def _when(meta):
+def _signed_claims(meta, filename):
+    """(round id, export time) from the meta sheet's signature; refused if it is not ours.
+
+    A signed time in the future (a wrong clock, a leaked key) is refused rather than
+    clamped to now: either would let the import overwrite answers saved online after the
+    real export.
+    """
+    if meta.get("format") != FORMAT_NAME:
+        raise FileRefused(
+            _("%(name)s: the sheet «meta» does not name a round.") % {"name": filename}
+        )
+    if not meta.get("signature"):
+        raise FileRefused(
+            _(
+                "%(name)s is not signed: it was exported by an older version or its sheet "
+                "«meta» was changed. Download a fresh workbook from the round page."
+            )
+            % {"name": filename}
+        )
     try:
-        exported_at = datetime.datetime.fromisoformat(str(meta["exported_at"]))
-    except (KeyError, ValueError):
-        return None
-    return exported_at if timezone.is_aware(exported_at) else None
+        claims = signing.loads(str(meta["signature"]), salt=SIGNING_SALT)
+        round_id = int(claims["round_id"])
+        exported_at = datetime.datetime.fromisoformat(claims["exported_at"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        raise FileRefused(
+            _(
+                "%(name)s: the signature in the sheet «meta» does not match; the workbook "
+                "was not exported by this system or was changed. Download a fresh workbook "
+                "from the round page."
+            )
+            % {"name": filename}
+        ) from None
+    if exported_at > timezone.now():
+        raise FileRefused(
+            _(
+                "%(name)s: the export time in the sheet «meta» is in the future. Download a "
+                "fresh workbook from the round page."
+            )
+            % {"name": filename}
+        )
+    return round_id, exported_at
+
+
+def data_limits(round_id):
+    """How far the data sheet of a workbook of this round is read: a header row, a row per
+    agency and the columns of `columns_for`, each with a margin."""
+    agencies = Inspection.objects.filter(round_id=round_id).count()
+    criteria = Criterion.objects.filter(checklist__rounds=round_id).count()
+    return Limits(rows=1 + agencies + ROW_MARGIN, columns=2 * criteria + 3 + COLUMN_MARGIN)
 
 
 def check_header(parsed, codes):

@@ -2,6 +2,8 @@
 and the checklist workbook is written safely whatever is stored (issue 9, items 4, 5, 7)."""
 
 import io
+import random
+import string
 import zipfile
 
 import openpyxl
@@ -63,7 +65,10 @@ def with_huge_cell(data, placeholder, size):
         for item in source.infolist():
             content = source.read(item.filename)
             if placeholder.encode() in content:
-                content = content.replace(placeholder.encode(), b"x" * size)
+                # Letters that do not repeat, so the zip-bomb check lets the file through
+                # to the cell-length checks this module is about.
+                noise = random.Random(size).choices(string.ascii_letters, k=size)
+                content = content.replace(placeholder.encode(), "".join(noise).encode())
             target.writestr(item, content)
     return buffer.getvalue()
 
@@ -179,9 +184,11 @@ def test_workbook_import_refuses_a_40000_character_note_naming_row_and_column(ro
     with pytest.raises(FileRefused) as refused:
         checklists_import(data=data, filename="filled.xlsx")
 
+    # Past what a cell can hold, the reader refuses it before the field's own limit is seen.
+    column = openpyxl.utils.get_column_letter(columns_for(CODES).index("HS01_note") + 1)
     (problem,) = refused.value.problems
     assert "row 2" in problem
-    assert "HS01_note" in problem
+    assert f"column {column}" in problem
     assert "40000" in problem
     assert notes_and_versions(round_a) == before
 
@@ -206,7 +213,9 @@ def test_workbook_import_refuses_a_5_mb_conclusion_and_writes_nothing(round_a, i
     with pytest.raises(FileRefused) as refused:
         checklists_import(data=data, filename="filled.xlsx")
 
-    assert "conclusion" in "\n".join(refused.value.problems)
+    column = openpyxl.utils.get_column_letter(columns_for(CODES).index("conclusion") + 1)
+    (problem,) = refused.value.problems
+    assert f"column {column}" in problem
     assert Inspection.objects.get(pk=inspection.pk).conclusion == ""
 
 
