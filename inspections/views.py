@@ -343,7 +343,9 @@ def evidence_upload(request, pk, answer_pk):
         messages.error(request, " ".join(error.messages))
     except PermissionDenied:
         if wants_json:
-            return JsonResponse({"error": _("This checklist can no longer be changed.")}, status=403)
+            return JsonResponse(
+                {"error": _("This checklist can no longer be changed.")}, status=403
+            )
         raise Http404 from None
     else:
         if wants_json:

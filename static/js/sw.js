@@ -124,12 +124,27 @@ function withTimeout(promise) {
   });
 }
 
+// Cache writes one after another: two pages arriving at once must not each create the
+// user's cache (one would be lost) or read the current user before the other set it.
+var writes = Promise.resolve();
+
+function serially(step) {
+  writes = writes.then(step, step);
+  return writes;
+}
+
 function keepPage(request, response) {
   var user = response.headers.get(CONFIG.userHeader);
   if (!response.ok || !user) {
     return Promise.resolve();
   }
   var copy = response.clone();
+  return serially(function () {
+    return storePage(request, copy, user);
+  });
+}
+
+function storePage(request, copy, user) {
   return currentUser().then(function (previous) {
     var steps = [setCurrentUser(user)];
     if (previous !== user) {
@@ -211,6 +226,8 @@ self.addEventListener("message", function (event) {
   var data = event.data || {};
   if (data.type === "logout") {
     // Nobody's pages stay on a shared phone after a logout.
-    event.waitUntil(Promise.all([dropPages(null), setCurrentUser("")]));
+    event.waitUntil(serially(function () {
+      return Promise.all([dropPages(null), setCurrentUser("")]);
+    }));
   }
 });
