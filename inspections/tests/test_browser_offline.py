@@ -3,6 +3,7 @@ the queue kept in IndexedDB through a browser restart, photos that wait, an ende
 two people on one phone, and a new deployment."""
 
 import io
+import time
 
 import pytest
 from django.contrib.sessions.models import Session
@@ -44,9 +45,31 @@ def checklist_url(live_server, inspection):
     return live_server.url + reverse("inspection_detail", args=[inspection.pk])
 
 
+CACHE_CONTENTS = """async () => {
+    const kept = {};
+    for (const name of await caches.keys()) {
+        kept[name] = (await (await caches.open(name)).keys()).map(request => request.url);
+    }
+    return {controlled: !!navigator.serviceWorker.controller, kept};
+}"""
+
+
+def cache_contents(page):
+    return page.evaluate(CACHE_CONTENTS)
+
+
+def wait_until_true(page, script, arg=None, timeout=15):
+    """Poll an async page function (wait_for_function does not wait for promises)."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(script, arg):
+        assert time.monotonic() < deadline, f"still false: {script}; {cache_contents(page)}"
+        page.wait_for_timeout(100)
+
+
 def wait_until_kept(page, path):
     """Until the service worker keeps `path` in a page cache (so it opens offline)."""
-    page.wait_for_function(
+    wait_until_true(
+        page,
         """async path => {
             for (const name of await caches.keys()) {
                 if (name.startsWith('pages-') && await (await caches.open(name)).match(path)) {
@@ -55,8 +78,7 @@ def wait_until_kept(page, path):
             }
             return false;
         }""",
-        arg=path,
-        timeout=15000,
+        path,
     )
 
 
@@ -289,10 +311,10 @@ def test_a_new_deployment_replaces_the_files_kept_on_the_device(
 
     settings.STATIC_VERSION = "release-2"
     page.evaluate("navigator.serviceWorker.getRegistration().then(r => r.update())")
-    page.wait_for_function(
+    wait_until_true(
+        page,
         "caches.keys().then(names => names.includes('static-release-2')"
         " && !names.includes('static-release-1'))",
-        timeout=15000,
     )
     wait_until_kept(page, reverse("inspection_detail", args=[inspection.pk]))
     page.reload()

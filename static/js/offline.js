@@ -89,28 +89,26 @@
     });
   });
 
-  function download(button) {
+  function keepThroughWorker(registration, urls) {
+    return new Promise(function (resolve) {
+      var channel = new MessageChannel();
+      channel.port1.onmessage = function (event) {
+        resolve(event.data);
+      };
+      registration.active.postMessage({ type: "keep", urls: urls }, [channel.port2]);
+    });
+  }
+
+  function download(registration, button) {
     var urls = button.dataset.urls.split(" ").filter(Boolean);
     var result = button.parentNode.querySelector(".download-result");
-    var done = 0;
-    var failed = 0;
     button.disabled = true;
     result.textContent = button.dataset.downloading;
-    Promise.all(urls.map(function (url) {
-      return fetch(url, { credentials: "same-origin" }).then(function (response) {
-        if (response.ok) {
-          done += 1;
-        } else {
-          failed += 1;
-        }
-      }, function () {
-        failed += 1;
-      });
-    })).then(function () {
+    keepThroughWorker(registration, urls).then(function (outcome) {
       button.disabled = false;
-      result.textContent = (failed ? button.dataset.failed : button.dataset.downloaded)
-        .replace("%(count)s", done).replace("%(failed)s", failed);
-      result.dataset.done = String(done);
+      result.textContent = (outcome.failed ? button.dataset.failed : button.dataset.downloaded)
+        .replace("%(count)s", outcome.kept).replace("%(failed)s", outcome.failed);
+      result.dataset.done = String(outcome.kept);
     });
   }
 
@@ -122,24 +120,17 @@
   }
 
   navigator.serviceWorker.register(body.dataset.serviceWorker).catch(function () {});
-  navigator.serviceWorker.ready.then(function () {
+  navigator.serviceWorker.ready.then(function (registration) {
     body.dataset.workerReady = "1";
     document.querySelectorAll(".offline-download").forEach(function (button) {
       button.disabled = false;
       button.addEventListener("click", function () {
-        download(button);
+        download(registration, button);
       });
     });
     if (!controlledAtLoad && body.dataset.offlinePage === "1" && navigator.onLine) {
-      // This page came before the worker: fetch it once more, through the worker, to keep it.
-      var keep = function () {
-        fetch(location.pathname, { credentials: "same-origin" }).catch(function () {});
-      };
-      if (navigator.serviceWorker.controller) {
-        keep();
-      } else {
-        navigator.serviceWorker.addEventListener("controllerchange", keep, { once: true });
-      }
+      // This page came before the worker did: have the worker fetch it again and keep it.
+      keepThroughWorker(registration, [location.pathname]);
     }
   });
 })();

@@ -11,7 +11,7 @@
  * Writes (POST) never touch a cache: the page's own queue sends them, and the server's
  * version checks decide.
  */
-/* global self, caches, clients, fetch, Response, URL */
+/* global self, caches, fetch, Request, Response, URL */
 "use strict";
 
 var CONFIG = self.OFFLINE_CONFIG;
@@ -222,8 +222,31 @@ self.addEventListener("fetch", function (event) {
   }
 });
 
+function keepUrls(urls) {
+  // Fetch pages asked for by a page (one not yet controlled by this worker, or the
+  // «Download for offline work» button) and keep them; say how many were kept.
+  var kept = 0;
+  return Promise.all(urls.map(function (url) {
+    return fetch(url, { credentials: "same-origin" }).then(function (response) {
+      if (response.ok && response.headers.get(CONFIG.userHeader)) {
+        kept += 1;
+        return keepPage(new Request(url), response);
+      }
+    }, function () {});
+  })).then(function () {
+    return { kept: kept, failed: urls.length - kept };
+  });
+}
+
 self.addEventListener("message", function (event) {
   var data = event.data || {};
+  if (data.type === "keep") {
+    event.waitUntil(keepUrls(data.urls || []).then(function (result) {
+      if (event.ports[0]) {
+        event.ports[0].postMessage(result);
+      }
+    }));
+  }
   if (data.type === "logout") {
     // Nobody's pages stay on a shared phone after a logout.
     event.waitUntil(serially(function () {
