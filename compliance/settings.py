@@ -202,3 +202,9 @@ LOGGING = {
 # Autosave idempotency keys are deleted after this many days: far longer than any offline
 # spell, so a change queued on a device is still recognised when it is finally sent.
 SAVE_KEY_DAYS = 30
+# Offline checklist: the service worker's cache version (empty: derived from the static
+# files' content, so a deployment with other files replaces the copies on every device),
+# and how photos are scaled on the device before upload unless the original is asked for.
+STATIC_VERSION = env("STATIC_VERSION")
+PHOTO_MAX_SIDE = int(env("PHOTO_MAX_SIDE", "2000"))
+PHOTO_QUALITY = float(env("PHOTO_QUALITY", "0.85"))

@@ -118,17 +118,44 @@ def _lock_editable(inspection_id, user):
     return inspection
 
 
-def evidence_add(*, answer, user, upload, content_type):
-    with transaction.atomic():
-        _lock_editable(answer.inspection_id, user)
-        return Evidence.objects.create(
-            answer=answer,
-            file=upload,
-            original_name=upload.name[:255],
-            content_type=content_type,
-            size=upload.size,
-            uploaded_by=user,
-        )
+def evidence_add(*, answer, user, upload, content_type, key=None):
+    """Attach a file to an answer.
+
+    `key`, from a device's upload queue, makes a replay return the evidence stored the
+    first time instead of a second copy (the unique key column settles a race).
+    """
+    if key is not None:
+        stored = _evidence_by_key(key, answer)
+        if stored is not None:
+            return stored
+    evidence = Evidence(
+        answer=answer,
+        original_name=upload.name[:255],
+        content_type=content_type,
+        size=upload.size,
+        uploaded_by=user,
+        key=key,
+    )
+    try:
+        with transaction.atomic():
+            _lock_editable(answer.inspection_id, user)
+            evidence.file = upload
+            evidence.save()
+            return evidence
+    except IntegrityError:
+        stored = _evidence_by_key(key, answer) if key is not None else None
+        if stored is None:
+            raise
+        # The same upload sent twice at once: the other request stored it first.
+        evidence.file.delete(save=False)
+        return stored
+
+
+def _evidence_by_key(key, answer):
+    stored = Evidence.objects.filter(key=key).first()
+    if stored is not None and stored.answer_id != answer.pk:
+        raise ValidationError(_("This upload key was already used for another criterion."))
+    return stored
 
 
 def _set_status(inspection, user, status, reason="", **fields):

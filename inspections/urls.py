@@ -1,9 +1,13 @@
 from django.urls import path
 
-from inspections import views
+from inspections import offline, views
 
 urlpatterns = [
     path("my/", views.my_inspections, name="my_inspections"),
+    path("sw.js", offline.service_worker, name="service_worker"),
+    path("manifest.webmanifest", offline.manifest, name="manifest"),
+    path("my/session/", offline.session_state, name="offline_session"),
+    path("my/login/", offline.session_login, name="offline_login"),
     path("rounds/", views.round_list, name="round_list"),
     path("rounds/new/", views.round_create, name="round_create"),
     path("rounds/new/agencies/", views.round_agency_choices, name="round_agency_choices"),

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST, require_safe
 from agencies.models import Agency, can_plan_rounds
 from compliance.files import file_response
 from compliance.spreadsheets import XLSX_CONTENT_TYPE, FileRefused
-from inspections import housekeeping, services, workbooks
+from inspections import housekeeping, offline, services, workbooks
 from inspections.forms import (
     AssignForm,
     DueDateForm,
@@ -47,6 +47,7 @@ def _planning_province(request):
 
 
 @login_required
+@offline.offline_page
 def my_inspections(request):
     inspections = (
         Inspection.objects.for_user(request.user)
@@ -202,6 +203,7 @@ def _inspection(request, pk):
 
 
 @login_required
+@offline.offline_page
 def inspection_detail(request, pk):
     inspection = _inspection(request, pk)
     answers = list(
@@ -227,6 +229,7 @@ def inspection_detail(request, pk):
             "findings": [(f, f.is_overdue(today)) for f in findings],
             "history": inspection_history(inspection),
             "js_texts": _checklist_texts(),
+            "offline": offline.page_settings(request),
         },
     )
 
@@ -322,18 +325,32 @@ def evidence_upload(request, pk, answer_pk):
     inspection = _inspection(request, pk)
     answer = get_object_or_404(inspection.answers, pk=answer_pk)
     upload = request.FILES.get("file")
+    # The device's upload queue asks for JSON and sends an idempotency key.
+    wants_json = "application/json" in request.headers.get("Accept", "")
     try:
         if upload is None:
             raise ValidationError(_("Choose a file to upload."))
         content_type = check_upload(upload)
-        services.evidence_add(
-            answer=answer, user=request.user, upload=upload, content_type=content_type
+        evidence = services.evidence_add(
+            answer=answer,
+            user=request.user,
+            upload=upload,
+            content_type=content_type,
+            key=request.POST.get("key") or None,
         )
     except ValidationError as error:
+        if wants_json:
+            return JsonResponse({"error": " ".join(error.messages)}, status=400)
         messages.error(request, " ".join(error.messages))
     except PermissionDenied:
+        if wants_json:
+            return JsonResponse(
+                {"error": _("This checklist can no longer be changed.")}, status=403
+            )
         raise Http404 from None
     else:
+        if wants_json:
+            return JsonResponse(offline.evidence_json(evidence))
         messages.success(request, _("File uploaded: %(name)s") % {"name": upload.name})
     return redirect(reverse("inspection_detail", args=[pk]) + f"#criterion-{answer.pk}")
 

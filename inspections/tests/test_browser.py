@@ -45,9 +45,11 @@ def choose(page, answer, result):
 
 
 def wait_until_sent(page, inspection):
+    """Until nothing waits for this inspection, on the page or in the device's storage."""
     page.wait_for_function(
-        f"Object.keys(JSON.parse(localStorage.getItem('iso9001-queue-{inspection.pk}') || '{{}}'))"
-        ".length === 0",
+        f"(root => root && root.dataset.inspection === '{inspection.pk}'"
+        " && root.dataset.pending === '0' && root.dataset.stored === '0')"
+        "(document.getElementById('checklist'))",
         timeout=15000,
     )
 
@@ -101,8 +103,8 @@ def test_changes_made_offline_are_sent_once_when_the_network_returns(
     page.fill(f"#note-{answers['HS01'].pk}", "Hồ sơ năm 2025 chưa có danh mục")
     # Both changes wait on the device (a note is queued once typing pauses).
     page.wait_for_function(
-        f"Object.keys(JSON.parse(localStorage.getItem('iso9001-queue-{inspection.pk}'))).length"
-        " === 2 && document.getElementById('sync-status').textContent.includes('Mất kết nối')"
+        "document.getElementById('checklist').dataset.stored === '2'"
+        " && document.getElementById('sync-status').textContent.includes('Mất kết nối')"
     )
     assert Answer.objects.get(pk=answers["CB01"].pk).result == "conforming"
 
