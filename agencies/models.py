@@ -302,10 +302,8 @@ class Agency(models.Model):
 
     @property
     def is_dissolved(self):
-        """Dissolved by today (with no date on record: marked inactive); shown with a badge."""
-        if self.dissolved_on is not None:
-            return self.dissolved_on <= timezone.localdate()
-        return not self.active
+        """Dissolved by today: shown with a badge, kept readable, never planned again."""
+        return self.dissolved_on is not None and self.dissolved_on <= timezone.localdate()
 
     @staticmethod
     def announced_condition(day, prefix=""):

@@ -180,8 +180,8 @@ class ProvinceRemap:
         if len(self.lines) > 10:
             shown += ", …"
         return ngettext(
-            "Row %(rows)s: old province code %(old)s (%(old_name)s, before 1 July 2025) "
-            "filed under today's province %(new)s %(new_name)s.",
+            "%(count)d row (%(rows)s): old province code %(old)s (%(old_name)s, before "
+            "1 July 2025) filed under today's province %(new)s %(new_name)s.",
             "%(count)d rows (%(rows)s): old province code %(old)s (%(old_name)s, before "
             "1 July 2025) filed under today's province %(new)s %(new_name)s.",
             len(self.lines),
@@ -332,6 +332,18 @@ class AgencyResource(resources.ModelResource):
             elif successor not in self.parent_province:
                 errors["successor_code"].append(
                     _("%(code)r is neither in the registry nor in this file.") % {"code": successor}
+                )
+            elif (
+                "province_code" not in errors
+                and self.parent_province[successor] != instance.province_id
+            ):
+                errors["successor_code"].append(
+                    _("%(code)r belongs to province %(other)s, not %(province)s.")
+                    % {
+                        "code": successor,
+                        "other": self.parent_province[successor],
+                        "province": instance.province_id,
+                    }
                 )
 
     def _check_relations(self, instance, row_number, errors):
