@@ -288,7 +288,9 @@ class AgencyResource(resources.ModelResource):
     def _current_province(self, code):
         """Today's code for an old province's code; any other value as it is."""
         if isinstance(code, str) and code not in self.province_codes and code in old_provinces():
-            return old_provinces()[code][1]
+            current = old_provinces()[code][1]
+            if current in self.province_codes:
+                return current
         return code
 
     def after_init_instance(self, instance, new, row, **kwargs):
