@@ -17,7 +17,7 @@ def agency_history(agencies, user):
     inspections = (
         Inspection.objects.for_user(user)
         .filter(agency__in=[agency.pk for agency in agencies])
-        .select_related("round", "round__province", "agency")
+        .select_related("round", "agency")
         .order_by("-round__year", "-round__number", "agency__sort_key", "pk")
     )
     return {"inspections": inspections, "several": len(agencies) > 1}
