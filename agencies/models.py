@@ -254,6 +254,7 @@ class Agency(models.Model):
         if update_fields is not None and "dissolved_on" in update_fields:
             kwargs["update_fields"] = {*kwargs["update_fields"], "active"}
         super().save(*args, **kwargs)
+        self._loaded_dissolved_on = self.dissolved_on
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -277,19 +278,15 @@ class Agency(models.Model):
             self.active = True  # the dissolution was undone
 
     @staticmethod
-    def existed_condition(day, prefix=""):
+    def existed_condition(day):
         """Q: the agency existed on `day`: established by then, not yet dissolved.
 
         A blank date is not known and taken as always. An agency marked inactive with no
         dissolution date (taken off the registry before dates were kept) existed on no day
         that can be told, so it counts in no period, as before dates were kept.
         """
-        return (
-            Q(**{f"{prefix}established_on__isnull": True})
-            | Q(**{f"{prefix}established_on__lte": day})
-        ) & (
-            Q(**{f"{prefix}dissolved_on__gt": day})
-            | Q(**{f"{prefix}dissolved_on__isnull": True, f"{prefix}active": True})
+        return (Q(established_on__isnull=True) | Q(established_on__lte=day)) & (
+            Q(dissolved_on__gt=day) | Q(dissolved_on__isnull=True, active=True)
         )
 
     def existed_on(self, day):
@@ -306,14 +303,14 @@ class Agency(models.Model):
         return self.dissolved_on is not None and self.dissolved_on <= timezone.localdate()
 
     @staticmethod
-    def announced_condition(day, prefix=""):
+    def announced_condition(day):
         """Q: the agency had announced its QMS by `day`.
 
         A re-announcement is an announcement too: a record that keeps only the latest date
         counts from that date. Dates after `day` do not count, so a past period's report
         gives the figures of its time.
         """
-        return Q(**{f"{prefix}announced_on__lte": day}) | Q(**{f"{prefix}reannounced_on__lte": day})
+        return Q(announced_on__lte=day) | Q(reannounced_on__lte=day)
 
     @staticmethod
     def default_applicability(level):

@@ -46,12 +46,17 @@ def test_active_follows_the_dissolution_date_and_comes_back_when_it_is_cleared(p
     assert Agency.objects.get(pk=agency.pk).active  # still exists until tomorrow
     assert not agency.is_dissolved
 
-    stored = Agency.objects.get(pk=agency.pk)
+    agency.dissolved_on = today - DAY
+    agency.save()
+    assert not Agency.objects.get(pk=agency.pk).active
+    agency.dissolved_on = None  # the dissolution was a mistake
+    agency.save()
+    assert Agency.objects.get(pk=agency.pk).active
+    stored = Agency.objects.get(pk=agency.pk)  # the same, read back from the database
     stored.dissolved_on = today - DAY
     stored.save()
     stored = Agency.objects.get(pk=agency.pk)
-    assert not stored.active
-    stored.dissolved_on = None  # the dissolution was a mistake
+    stored.dissolved_on = None
     stored.save()
     assert Agency.objects.get(pk=agency.pk).active
 
