@@ -1,4 +1,4 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ImportForm
@@ -6,6 +6,7 @@ from import_export.forms import ImportForm
 from agencies.forms import AgencyAdminForm, ProvinceAdminForm
 from agencies.models import Agency, Profile, Province
 from agencies.resources import AgencyResource, check_headers, import_limits
+from agencies.services import import_notes
 from compliance.spreadsheets import CSV_BOM, FileRefused, read_table, validate_upload_size
 
 
@@ -67,6 +68,19 @@ class AgencyAdmin(ImportExportModelAdmin):
 
     def get_import_resource_kwargs(self, request, **kwargs):
         return {**super().get_import_resource_kwargs(request, **kwargs), "preview": True}
+
+    def import_action(self, request, *args, **kwargs):
+        response = super().import_action(request, *args, **kwargs)
+        # The preview says which rows an old province code filed under today's province.
+        result = (getattr(response, "context_data", None) or {}).get("result")
+        for line in import_notes(result):
+            messages.info(request, line)
+        return response
+
+    def add_success_message(self, result, request):
+        super().add_success_message(result, request)
+        for line in import_notes(result):
+            messages.info(request, line)
 
     def add_data_read_fail_error_to_form(self, form, error):
         if isinstance(error, FileRefused):

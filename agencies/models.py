@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from compliance.text import clean_line, fold, sort_key, validate_code
@@ -152,8 +153,22 @@ class AgencyQuerySet(models.QuerySet):
             query = query.filter(Q(search_text__contains=term) | Q(code__iexact=term))
         return query
 
+    def existing_on(self, day):
+        """Agencies that existed on `day`: see Agency.existed_condition."""
+        return self.filter(Agency.existed_condition(day))
+
 
 class Agency(models.Model):
+    """An agency of the registry, which may begin and end as the map changes.
+
+    `established_on` and `dissolved_on` say when it existed (blank: not known, taken as
+    always). `active` means "in today's registry": with a dissolution date on record the
+    model sets it from that date (False from the day of dissolution, as of the last save,
+    which the imports and `load_divisions` also make); without one it is a plain flag, kept
+    from before dates were recorded. Which agencies existed on a given day, for a report or
+    for planning a round, is always asked through `existed_condition(day)`, never `active`.
+    """
+
     class Level(models.TextChoices):
         PROVINCE = "province", _("Provincial level")
         DEPARTMENT = "department", _("Department level")
@@ -199,6 +214,20 @@ class Agency(models.Model):
     search_text = models.CharField(max_length=300, editable=False, default="")
     sort_key = models.CharField(max_length=255, editable=False, default="", db_index=True)
 
+    established_on = models.DateField(_("established on"), null=True, blank=True)
+    dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
+    # The agency that took over its work: the ward that communes merged into, the province
+    # department that absorbed a district's office. Keyed on the code, like `parent`.
+    successor = models.ForeignKey(
+        "self",
+        to_field="code",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="predecessors",
+        verbose_name=_("successor"),
+    )
+
     objects = AgencyQuerySet.as_manager()
 
     class Meta:
@@ -210,6 +239,15 @@ class Agency(models.Model):
             ("export_agency", _("Can export agency lists")),
         ]
         indexes = [models.Index(fields=["province", "level"])]
+        constraints = [
+            models.CheckConstraint(
+                name="agency_dissolved_after_established",
+                condition=Q(established_on__isnull=True)
+                | Q(dissolved_on__isnull=True)
+                | Q(dissolved_on__gt=models.F("established_on")),
+                violation_error_message=_("An agency is dissolved after it is established."),
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -219,16 +257,66 @@ class Agency(models.Model):
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "name" in update_fields:
             kwargs["update_fields"] = {*update_fields, "search_text", "sort_key"}
+        if update_fields is not None and "dissolved_on" in update_fields:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "active"}
         super().save(*args, **kwargs)
+        self._loaded_dissolved_on = self.dissolved_on
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # Remembered so that clearing a dissolution date puts the agency back (refresh_derived).
+        instance._loaded_dissolved_on = instance.__dict__.get("dissolved_on")
+        return instance
 
     def refresh_derived(self):
-        """Recompute the stored search and sort columns from the name.
+        """Recompute the stored columns that follow from others: search and sort from the
+        name, `active` from the dissolution date.
 
         Called by save() and by bulk imports, which bypass save().
         """
         self.name = clean_line(self.name)
         self.search_text = fold(f"{self.name} {self.code}")[:300]
         self.sort_key = sort_key(self.name)
+        if self.dissolved_on is not None:
+            self.active = self.dissolved_on > timezone.localdate()
+        elif getattr(self, "_loaded_dissolved_on", None) is not None:
+            self.active = True  # the dissolution was undone
+
+    @staticmethod
+    def existed_condition(day):
+        """Q: the agency existed on `day`: established by then, not yet dissolved.
+
+        A blank date is not known and taken as always. An agency marked inactive with no
+        dissolution date (taken off the registry before dates were kept) existed on no day
+        that can be told, so it counts in no period, as before dates were kept.
+        """
+        return (Q(established_on__isnull=True) | Q(established_on__lte=day)) & (
+            Q(dissolved_on__gt=day) | Q(dissolved_on__isnull=True, active=True)
+        )
+
+    def existed_on(self, day):
+        """The same rule as existed_condition, for one agency in Python."""
+        if self.established_on is not None and self.established_on > day:
+            return False
+        if self.dissolved_on is not None:
+            return self.dissolved_on > day
+        return self.active
+
+    @property
+    def is_dissolved(self):
+        """Dissolved by today: shown with a badge, kept readable, never planned again."""
+        return self.dissolved_on is not None and self.dissolved_on <= timezone.localdate()
+
+    @staticmethod
+    def announced_condition(day):
+        """Q: the agency had announced its QMS by `day`.
+
+        A re-announcement is an announcement too: a record that keeps only the latest date
+        counts from that date. Dates after `day` do not count, so a past period's report
+        gives the figures of its time.
+        """
+        return Q(announced_on__lte=day) | Q(reannounced_on__lte=day)
 
     @staticmethod
     def default_applicability(level):

@@ -4,15 +4,25 @@ The admin's import/export pages and the `import_agencies` / `export_agencies` co
 share it, so a file is read and checked the same way wherever it comes in. Everything it
 needs from the database is fetched once in `before_import`; rows are then checked
 against those maps and saved in bulk, so a large file costs a fixed number of queries.
+
+Lists from before 1 July 2025 use the 63 old provinces' codes: a code that is not one of
+today's provinces but an old one (agencies/data/old_provinces.csv) files the row under the
+province it became part of, and the import says so (`province_remaps` on the result).
+A current code always wins: 24 is today's Bắc Ninh, not the old Bắc Giang.
 """
 
+import csv
 import datetime
+import functools
 import re
 from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.utils.html import escape, format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import BaseInstanceLoader
 
@@ -36,12 +46,24 @@ COLUMNS = [
     "iso_version",
     "announced_on",
     "reannounced_on",
+    "established_on",
+    "dissolved_on",
+    "successor_code",
 ]
 REQUIRED_COLUMNS = ["code", "name", "level", "province_code"]
 # Room for a few columns of the sender's own (refused by check_headers, with their names).
 COLUMN_MARGIN = 10
 _NUMBER_LIKE = re.compile(r"^\d+\.\d+$|^\d+(\.\d+)?[eE]\+?\d+$")
 _QUERY_CHUNK = 900  # below SQLite's bound on query parameters
+OLD_PROVINCES = Path(__file__).resolve().parent / "data" / "old_provinces.csv"
+
+
+@functools.cache
+def old_provinces():
+    """Old province code -> (old name, today's code), from the shipped data file."""
+    with OLD_PROVINCES.open(encoding="utf-8", newline="") as source:
+        rows = csv.DictReader(source)
+        return {row["old_code"]: (row["old_name"], row["new_code"]) for row in rows}
 
 
 class TextWidget(widgets.Widget):
@@ -151,6 +173,36 @@ class DateWidget(widgets.Widget):
         return value.isoformat() if value else ""
 
 
+@dataclass
+class ProvinceRemap:
+    """Rows of an import that gave an old province's code, filed under today's province."""
+
+    old_code: str
+    old_name: str
+    new_code: str
+    new_name: str
+    lines: list
+
+    def __str__(self):
+        shown = ", ".join(str(line) for line in self.lines[:10])
+        if len(self.lines) > 10:
+            shown += ", …"
+        return ngettext(
+            "%(count)d row (%(rows)s): old province code %(old)s (%(old_name)s, before "
+            "1 July 2025) filed under today's province %(new)s %(new_name)s.",
+            "%(count)d rows (%(rows)s): old province code %(old)s (%(old_name)s, before "
+            "1 July 2025) filed under today's province %(new)s %(new_name)s.",
+            len(self.lines),
+        ) % {
+            "count": len(self.lines),
+            "rows": shown,
+            "old": self.old_code,
+            "old_name": self.old_name,
+            "new": self.new_code,
+            "new_name": self.new_name,
+        }
+
+
 class PrefetchedInstanceLoader(BaseInstanceLoader):
     """Finds existing agencies in the map that `before_import` filled, without a query."""
 
@@ -177,6 +229,11 @@ class AgencyResource(resources.ModelResource):
     )
     announced_on = fields.Field("announced_on", "announced_on", widget=DateWidget())
     reannounced_on = fields.Field("reannounced_on", "reannounced_on", widget=DateWidget())
+    established_on = fields.Field("established_on", "established_on", widget=DateWidget())
+    dissolved_on = fields.Field("dissolved_on", "dissolved_on", widget=DateWidget())
+    successor_code = fields.Field(
+        "successor_id", "successor_code", widget=CodeWidget(required=False)
+    )
 
     class Meta:
         model = Agency
@@ -210,27 +267,39 @@ class AgencyResource(resources.ModelResource):
         codes = [c for c in dataset["code"] if isinstance(c, str) and c]
         self.first_row_of_code = {}
         self.province_in_file = {}
+        self.province_names = dict(Province.objects.values_list("code", "name"))
+        self.province_codes = set(self.province_names)
+        self.province_remaps = defaultdict(list)  # old code -> spreadsheet lines
         province_values = dataset["province_code"]
         for index, code in enumerate(dataset["code"]):
             if isinstance(code, str) and code and code not in self.first_row_of_code:
                 self.first_row_of_code[code] = index + 1
-                self.province_in_file[code] = province_values[index]
-        self.province_codes = set(Province.objects.values_list("code", flat=True))
+                self.province_in_file[code] = self._current_province(province_values[index])
         self.existing = {}
         for chunk in _chunks(codes):
             for agency in Agency.objects.filter(code__in=chunk):
                 self.existing[agency.code] = agency
-        parent_codes = set()
-        if "parent_code" in headers:
-            parent_codes = {c for c in dataset["parent_code"] if isinstance(c, str) and c}
+        # Codes rows point at (parents, successors), with their provinces.
+        referenced = set()
+        for column in ("parent_code", "successor_code"):
+            if column in headers:
+                referenced |= {c for c in dataset[column] if isinstance(c, str) and c}
         self.parent_province = {code: agency.province_id for code, agency in self.existing.items()}
-        wanted = parent_codes - self.parent_province.keys()
+        wanted = referenced - self.parent_province.keys()
         for chunk in _chunks(sorted(wanted)):
             self.parent_province.update(
                 Agency.objects.filter(code__in=chunk).values_list("code", "province_id")
             )
         # A parent defined in this file takes the province the file gives it.
         self.parent_province.update(self.province_in_file)
+
+    def _current_province(self, code):
+        """Today's code for an old province's code; any other value as it is."""
+        if isinstance(code, str) and code not in self.province_codes and code in old_provinces():
+            current = old_provinces()[code][1]
+            if current in self.province_codes:
+                return current
+        return code
 
     def after_init_instance(self, instance, new, row, **kwargs):
         # A snapshot instead of the default deep copy: enough to tell unchanged rows.
@@ -246,9 +315,46 @@ class AgencyResource(resources.ModelResource):
                 errors[field.column_name].append(str(error))
         if not row.get("applicability") and ("applicability" in row or instance.pk is None):
             instance.applicability = Agency.default_applicability(instance.level)
+        if "province_code" not in errors:
+            self._file_under_current_province(instance, kwargs["row_number"])
         self._check_relations(instance, kwargs["row_number"], errors)
+        self._check_lineage(instance, errors)
         if errors:
             raise ValidationError(dict(errors))
+
+    def _file_under_current_province(self, instance, row_number):
+        current = self._current_province(instance.province_id)
+        if current != instance.province_id:
+            self.province_remaps[instance.province_id].append(self.source_lines[row_number - 1])
+            instance.province_id = current
+
+    def _check_lineage(self, instance, errors):
+        established, dissolved = instance.established_on, instance.dissolved_on
+        if established and dissolved and dissolved <= established and "dissolved_on" not in errors:
+            errors["dissolved_on"].append(
+                _("%(dissolved)s is not after the date it was established, %(established)s.")
+                % {"dissolved": dissolved.isoformat(), "established": established.isoformat()}
+            )
+        successor = instance.successor_id
+        if successor and "successor_code" not in errors:
+            if successor == instance.code:
+                errors["successor_code"].append(_("an agency cannot be its own successor."))
+            elif successor not in self.parent_province:
+                errors["successor_code"].append(
+                    _("%(code)r is neither in the registry nor in this file.") % {"code": successor}
+                )
+            elif (
+                "province_code" not in errors
+                and self.parent_province[successor] != instance.province_id
+            ):
+                errors["successor_code"].append(
+                    _("%(code)r belongs to province %(other)s, not %(province)s.")
+                    % {
+                        "code": successor,
+                        "other": self.parent_province[successor],
+                        "province": instance.province_id,
+                    }
+                )
 
     def _check_relations(self, instance, row_number, errors):
         code = instance.code
@@ -307,7 +413,7 @@ class AgencyResource(resources.ModelResource):
 
     def get_bulk_update_fields(self):
         attributes = [f.attribute for f in self.import_fields if f.attribute != "code"]
-        return [*attributes, "search_text", "sort_key"]
+        return [*attributes, "search_text", "sort_key", "active"]
 
     def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
         if self.update_instances and (using_transactions or not dry_run):
@@ -338,6 +444,16 @@ class AgencyResource(resources.ModelResource):
         # Report spreadsheet lines, not positions among the non-blank data rows.
         for invalid in result.invalid_rows:
             invalid.number = self.source_lines[invalid.number - 1]
+        result.province_remaps = [
+            ProvinceRemap(
+                old_code=old,
+                old_name=old_provinces()[old][0],
+                new_code=old_provinces()[old][1],
+                new_name=self.province_names[old_provinces()[old][1]],
+                lines=lines,
+            )
+            for old, lines in sorted(self.province_remaps.items())
+        ]
 
     def _values(self, instance):
         return tuple(getattr(instance, f.attribute) for f in self.import_fields)

@@ -29,6 +29,11 @@ def agencies_import(*, data, filename, dry_run=False):
     return result
 
 
+def import_notes(result):
+    """What an import did that the file did not say: rows filed under today's province."""
+    return [str(remap) for remap in getattr(result, "province_remaps", [])]
+
+
 def agencies_export(*, queryset, path):
     """Write agencies to .xlsx or .csv (UTF-8 with BOM, so Excel shows Vietnamese)."""
     kind = kind_of(str(path))

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Role
@@ -64,7 +65,10 @@ class RoundForm(CleanTextMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.province = province
         self.instance.province = province
-        self.fields["agencies"].queryset = Agency.objects.filter(province=province, active=True)
+        # Agencies dissolved (or not yet established) today are never offered for a new round.
+        self.fields["agencies"].queryset = Agency.objects.filter(province=province).existing_on(
+            timezone.localdate()
+        )
         self.fields["inspectors"].queryset = province_inspectors(province.pk)
         # Only the newest version of each checklist is offered for new rounds.
         latest = {}

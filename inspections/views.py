@@ -117,7 +117,7 @@ def round_create(request):
 
 
 def _agency_choices(request, province, form=None):
-    agencies = Agency.objects.filter(province=province, active=True)
+    agencies = Agency.objects.filter(province=province).existing_on(timezone.localdate())
     params = request.POST if request.method == "POST" else request.GET
     level = params.get("filter_level", "")
     applicability = params.get("filter_applicability", "")

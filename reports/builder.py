@@ -5,13 +5,18 @@ never disagree. Inspections count once submitted or approved; drafts and returne
 counted apart as not finished. An agency inspected in two rounds of the same year counts
 once, with its latest round. Every figure is counted within what `user` may see; a command
 that reads the whole country passes `agencies.models.NATIONAL_SCOPE`.
+
+Adoption coverage reads the registry as it stood at the end of the period (`coverage_as_of`):
+the agencies that existed that day, and the announcements dated on or before it. A year ends
+on 31 December; a round on its end date, or with the year when it has none.
 """
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, Min, OuterRef, Q
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q
 
 from agencies.models import Agency, Province
 from inspections.models import Answer, Finding, Inspection, Round
@@ -103,6 +108,7 @@ class ProvinceReport(Ratings):
     coverage_by_level: list = field(default_factory=list)
     coverage_by_applicability: list = field(default_factory=list)
     coverage_total: Tally = None
+    coverage_as_of: datetime.date = None
 
     @property
     def inspected(self):
@@ -164,16 +170,30 @@ def province_report(province, year, round_number=None, *, today, user):
     # Findings of every inspection of the period: a later round does not erase earlier ones.
     in_period = scoped.filter(round__in=report.rounds)
     report.findings = _findings(Finding.objects.filter(inspection__in=in_period), today)
-    agencies = Agency.objects.for_user(user).filter(province=province, active=True)
-    report.coverage_by_level = _coverage(agencies, "level", Agency.Level.choices)
+    as_of = report.coverage_as_of = period_end(
+        year, report.rounds if round_number is not None else None
+    )
+    agencies = Agency.objects.for_user(user).filter(province=province).existing_on(as_of)
+    report.coverage_by_level = _coverage(agencies, "level", Agency.Level.choices, as_of)
     report.coverage_by_applicability = _coverage(
-        agencies, "applicability", Agency.Applicability.choices
+        agencies, "applicability", Agency.Applicability.choices, as_of
     )
     report.coverage_total = Tally(
         sum(r.announced for r in report.coverage_by_level),
         sum(r.total for r in report.coverage_by_level),
     )
     return report
+
+
+def period_end(year, rounds=None):
+    """The day a report's registry figures are taken on: the end of the year, or of the
+    round(s) when the report is for one round; a round without an end date ends with its year.
+    """
+    year_end = datetime.date(year, 12, 31)
+    if not rounds:
+        return year_end
+    ends = [round_.ends_on for round_ in rounds]
+    return year_end if None in ends else max(ends)
 
 
 def _criteria(answers):
@@ -229,17 +249,19 @@ def _findings(findings, today):
     ]
 
 
-def _announced(agencies, key):
-    """Agencies, and those that announced their QMS, grouped by `key`."""
+def _announced(agencies, key, as_of):
+    """Agencies, and those that had announced their QMS by `as_of`, grouped by `key`."""
     return (
         agencies.values(key)
-        .annotate(total=Count("pk"), announced=Count("pk", filter=Q(announced_on__isnull=False)))
+        .annotate(
+            total=Count("pk"), announced=Count("pk", filter=Agency.announced_condition(as_of))
+        )
         .order_by()
     )
 
 
-def _coverage(agencies, key, choices):
-    counts = {row[key]: row for row in _announced(agencies, key)}
+def _coverage(agencies, key, choices, as_of):
+    counts = {row[key]: row for row in _announced(agencies, key, as_of)}
     return [
         CoverageRow(
             key=value,
@@ -287,6 +309,7 @@ class NationalReport:
     today: object
     rows: list = field(default_factory=list)
     criteria: list = field(default_factory=list)
+    coverage_as_of: datetime.date = None
 
     @property
     def totals(self):
@@ -308,8 +331,9 @@ def national_report(year, round_number=None, *, today, user):
     report = NationalReport(year=year, round_number=round_number, today=today)
     provinces = Province.objects.for_user(user).order_by("sort_key")
     rows = {p.code: ProvinceRow(province=p) for p in provinces}
-    agencies = Agency.objects.for_user(user).filter(active=True, province__in=list(rows))
-    for row in _announced(agencies, "province_id"):
+    as_of = report.coverage_as_of = _national_period_end(year, round_number, rows, user)
+    agencies = Agency.objects.for_user(user).filter(province__in=list(rows)).existing_on(as_of)
+    for row in _announced(agencies, "province_id", as_of):
         rows[row["province_id"]].agencies = row["total"]
         rows[row["province_id"]].announced = row["announced"]
     inspections = counted_inspections(year, round_number, user=user).filter(
@@ -331,6 +355,21 @@ def national_report(year, round_number=None, *, today, user):
     report.rows = list(rows.values())
     report.criteria = _criteria(Answer.objects.filter(inspection__in=inspections))
     return report
+
+
+def _national_period_end(year, round_number, rows, user):
+    """One day for the whole country: for round N, the latest end among the provinces' N-th
+    rounds (the year's end if one of them has no end date); one query."""
+    if round_number is None:
+        return period_end(year)
+    ends = (
+        Round.objects.for_user(user)
+        .filter(year=year, number=round_number, province__in=list(rows))
+        .aggregate(latest=Max("ends_on"), open=Count("pk", filter=Q(ends_on__isnull=True)))
+    )
+    if ends["open"] or ends["latest"] is None:
+        return period_end(year)
+    return ends["latest"]
 
 
 def _add_unfinished_and_findings(rows, in_period, today):

@@ -139,7 +139,8 @@ def province_workbook(report):
                 report.coverage_total.whole,
                 _share(report.coverage_total),
             ]
-        ],  # fmt: skip
+        ]  # fmt: skip
+        + [[_("as of %(date)s") % {"date": report.coverage_as_of.strftime("%d/%m/%Y")}]],
         [40, 12, 12, 12],
         percent_columns=[4],
     )

@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from agencies.models import Agency
-from agencies.tests.factories import HEADER, make_agency, make_user
+from agencies.tests.factories import HEADER, make_agency, make_province, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -249,3 +249,19 @@ def test_file_over_the_size_limit_is_refused_in_the_admin(admin_client, province
     assert form.errors["import_file"] == ["The file is 1.1 MB; the limit is 1 MB."]
     assert "The file is 1.1 MB; the limit is 1 MB." in page_text(response)
     assert not Agency.objects.exists()
+
+
+def test_admin_preview_and_result_say_which_rows_an_old_province_code_moved(admin_client, db):
+    make_province("24", "Bắc Ninh")
+    upload = csv_upload([agency_row("27-STP", province="27")])
+
+    response = post_import(admin_client, upload)
+
+    note = (
+        "1 row (2): old province code 27 (Bắc Ninh, before 1 July 2025) filed under "
+        "today's province 24 Bắc Ninh."
+    )
+    assert note in page_text(response)
+    response = admin_client.post(reverse(PROCESS_URL), response.context["confirm_form"].initial)
+    assert Agency.objects.get(code="27-STP").province_id == "24"
+    assert note in page_text(admin_client.get(response.url))

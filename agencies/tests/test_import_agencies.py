@@ -20,7 +20,7 @@ from django.utils import translation
 
 from agencies.models import Agency, Province
 from agencies.services import agencies_import
-from agencies.tests.factories import HEADER, make_agency
+from agencies.tests.factories import EXPORT_HEADER, HEADER, make_agency
 from compliance.spreadsheets import FileRefused
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -618,9 +618,9 @@ def test_csv_export_starts_with_a_bom_and_has_the_documented_header(tmp_path, va
     assert "3 agencies" in run_export(path)
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")
     rows = read_csv_export(path)
-    assert rows[0] == HEADER
+    assert rows[0] == EXPORT_HEADER
     assert len(rows) == 4
-    by_code = {row[0]: dict(zip(HEADER, row, strict=True)) for row in rows[1:]}
+    by_code = {row[0]: dict(zip(EXPORT_HEADER, row, strict=True)) for row in rows[1:]}
     assert by_code["33-SNV"] == {
         "code": "33-SNV",
         "name": "Sở Nội vụ",
@@ -631,6 +631,9 @@ def test_csv_export_starts_with_a_bom_and_has_the_documented_header(tmp_path, va
         "iso_version": "2015",
         "announced_on": "2023-04-05",
         "reannounced_on": "2025-06-07",
+        "established_on": "",
+        "dissolved_on": "",
+        "successor_code": "",
     }
     assert by_code["33-SNV-VP"]["parent_code"] == "33-SNV"
 
@@ -639,10 +642,10 @@ def test_xlsx_export_has_the_header_and_keeps_codes_as_text(tmp_path, varied_reg
     path = tmp_path / "out.xlsx"
     run_export(path)
     rows = read_xlsx_export(path)
-    assert rows[0] == HEADER
+    assert rows[0] == EXPORT_HEADER
     by_code = {row[0]: row for row in rows[1:]}
     assert set(by_code) == {"33-SNV", "33-SNV-VP", "00070"}
-    commune = dict(zip(HEADER, by_code["00070"], strict=True))
+    commune = dict(zip(EXPORT_HEADER, by_code["00070"], strict=True))
     assert commune["code"] == "00070"
     assert commune["province_code"] == "01"
     assert commune["level"] == "commune"

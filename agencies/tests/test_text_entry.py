@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from agencies.models import Agency, Province
 from agencies.services import agencies_import
-from agencies.tests.factories import HEADER, make_agency
+from agencies.tests.factories import EXPORT_HEADER, HEADER, make_agency
 from compliance.spreadsheets import FileRefused
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -76,7 +76,7 @@ def test_every_export_works_and_is_inert_whatever_is_stored(tmp_path, provinces,
 
     header, row = export(tmp_path, name)
 
-    assert header == HEADER
+    assert header == EXPORT_HEADER
     assert row[:2] == ["'=1+2", '\'=HYPERLINK("http://x","y")\n']
 
 

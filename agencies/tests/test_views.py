@@ -1,8 +1,13 @@
+import datetime
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from agencies.models import Agency
 from agencies.tests.factories import make_agency, make_user
+from inspections.tests.factories import make_round
 
 
 @pytest.fixture
@@ -180,3 +185,113 @@ def test_login_page_renders_and_logs_in(client, staff_a):
     assert client.get(reverse("agency_list")).status_code == 200
     client.post(reverse("logout"))
     assert client.get(reverse("agency_list")).status_code == 302
+
+
+# -- dissolved agencies and lineage ------------------------------------------------------
+
+MERGER = datetime.date(2025, 7, 1)
+
+
+def merge(agencies, into):
+    for agency in agencies:
+        agency.dissolved_on, agency.successor = MERGER, into
+        agency.save()
+
+
+@pytest.fixture
+def merged_ward(province_a, inspector_a):
+    """Communes X and Y merged into ward W on 1 July 2025; X was inspected in 2024."""
+    x = make_agency(province_a, code="00001", name="UBND xã X", level=Agency.Level.COMMUNE)
+    y = make_agency(province_a, code="00002", name="UBND xã Y", level=Agency.Level.COMMUNE)
+    make_round(province_a, [x], inspectors=[inspector_a], number=1, year=2024, title="Đợt 2024")
+    ward = make_agency(
+        province_a,
+        code="00009",
+        name="UBND phường W",
+        level=Agency.Level.COMMUNE,
+        established_on=MERGER,
+    )
+    make_round(province_a, [ward], number=1, year=2026, title="Đợt 2026")
+    merge([x, y], ward)
+    make_agency(province_a, code="33-GONE", name="Sở đã giải thể", dissolved_on=MERGER)
+    return ward
+
+
+def test_dissolved_agencies_stay_listed_and_findable_with_a_badge(client, staff_a, merged_ward):
+    client.force_login(staff_a)
+
+    page = client.get(reverse("agency_list"), {"q": "xa x"}).content.decode()
+
+    assert "UBND xã X" in page
+    assert "đã sáp nhập vào UBND phường W" in page
+    page = client.get(reverse("agency_list"), {"q": "33-GONE"}).content.decode()
+    assert "Sở đã giải thể" in page
+    assert "đã giải thể</span>" in page
+
+
+def test_the_wards_page_shows_its_predecessors_and_their_inspections(client, staff_a, merged_ward):
+    client.force_login(staff_a)
+
+    page = client.get(reverse("agency_detail", args=["00009"])).content.decode()
+
+    predecessors = page.split('id="predecessors"', 1)[1].split("</dd>", 1)[0]
+    assert 'href="/agencies/00001/"' in predecessors
+    assert "UBND xã Y" in predecessors
+    history = page.split('id="agency-history"', 1)[1].split("</table>", 1)[0]
+    assert "1/2024" in history
+    assert "UBND xã X" in history  # the commune's inspection, read from the ward's page
+    assert "1/2026" in history
+
+
+def test_a_merged_communes_page_names_its_successor_and_shows_its_inspections(
+    client, staff_a, merged_ward
+):
+    client.force_login(staff_a)
+
+    page = client.get(reverse("agency_detail", args=["00001"])).content.decode()
+
+    assert "đã sáp nhập vào UBND phường W" in page
+    successor = page.split('id="successor"', 1)[1].split("</dd>", 1)[0]
+    assert 'href="/agencies/00009/"' in successor
+    history = page.split('id="agency-history"', 1)[1].split("</table>", 1)[0]
+    assert "1/2024" in history
+    assert "1/2026" in history
+
+
+def test_an_inspector_sees_neither_the_successor_nor_its_inspections_outside_their_scope(
+    client, inspector_a, merged_ward
+):
+    client.force_login(inspector_a)
+
+    page = client.get(reverse("agency_detail", args=["00001"])).content.decode()
+
+    assert "UBND phường W" not in page
+    assert "1/2026" not in page
+    assert "1/2024" in page
+    assert client.get(reverse("agency_detail", args=["00009"])).status_code == 404
+
+
+def test_staff_of_another_province_cannot_open_a_merged_agency(client, staff_b, merged_ward):
+    client.force_login(staff_b)
+    assert client.get(reverse("agency_detail", args=["00001"])).status_code == 404
+
+
+def test_the_agency_page_costs_the_same_queries_however_many_predecessors(
+    client, staff_a, province_a, django_assert_num_queries
+):
+    def ward_with(count, tag):
+        ward = make_agency(province_a, code=f"W{tag}", name=f"UBND phường {tag}")
+        communes = [make_agency(province_a, code=f"{tag}{n:03d}") for n in range(count)]
+        make_round(province_a, communes, year=2024)
+        merge(communes, ward)
+        return ward
+
+    small, large = ward_with(2, "S"), ward_with(30, "L")
+    client.force_login(staff_a)
+    client.get(reverse("agency_detail", args=[small.code]))  # warm the session
+    with CaptureQueriesContext(connection) as counted:
+        client.get(reverse("agency_detail", args=[small.code]))
+
+    with django_assert_num_queries(len(counted.captured_queries)):
+        response = client.get(reverse("agency_detail", args=[large.code]))
+    assert response.content.decode().count("/inspections/") >= 30

@@ -7,6 +7,8 @@ must be refused with, so every way in (commands, round page, admin) is tested wi
 import io
 import zipfile
 
+from agencies.resources import import_limits
+
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 DOC_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -124,14 +126,15 @@ def agency_lists():
     """(id, file name, bytes, the start of the refusal) for the agency imports."""
     only_types = zipped({"[Content_Types].xml": MINIMAL_PARTS["[Content_Types].xml"]})
     zip_bomb = minimal_xlsx(sheet({1: []}), **{"xl/sharedStrings.xml": ZIP_BOMB})
+    rows, columns = import_limits().rows, import_limits().columns
     return [
         ("dimension", "bomb.xlsx", minimal_xlsx(dimension_bomb()),
          "bomb.xlsx, sheet «Sheet1» has more than 100001 rows"),
         ("far-column", "wide.xlsx", minimal_xlsx(far_column()),
-         "wide.xlsx, sheet «Sheet1», row 2: a value in column XFD, beyond the 19 columns"),
+         f"wide.xlsx, sheet «Sheet1», row 2: a value in column XFD, beyond the {columns} columns"),
         ("crowded-row", "crowded.xlsx", minimal_xlsx(crowded_row()),
          "crowded.xlsx holds more cells than this kind of file may have (in "
-         "xl/worksheets/sheet1.xml: at most 1900019, and 16384 in a row)"),
+         f"xl/worksheets/sheet1.xml: at most {rows * columns}, and 16384 in a row)"),
         ("long-cell", "long.xlsx", minimal_xlsx(long_cell()),
          "long.xlsx, sheet «Sheet1», row 2, column A: the cell holds 40000 characters; "
          "at most 32767"),
@@ -154,7 +157,7 @@ def agency_lists():
         ("csv-long-field", "long.csv", b"code,name\n33-X," + b"x" * 40_000 + b"\n",
          "long.csv, row 2, column B: the cell holds 40000 characters; at most 32767"),
         ("csv-wide", "wide.csv", b"code,name\n33-X" + b",x" * 30 + b"\n",
-         "wide.csv, row 2: a value in column AE, beyond the 19 columns"),
+         f"wide.csv, row 2: a value in column AE, beyond the {columns} columns"),
     ]  # fmt: skip
 
 

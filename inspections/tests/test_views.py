@@ -1429,3 +1429,30 @@ def test_answer_save_costs_a_fixed_number_of_queries(
 
     assert response.status_code == 200
     assert response.json()["version"] == version + 1
+
+
+def test_dissolved_agencies_are_never_offered_for_a_new_round(
+    client, staff_a, agencies_a, province_a
+):
+    today = timezone.localdate()
+    day = datetime.timedelta(days=1)
+    ward = make_agency(province_a, name="UBND phường Mới")
+    merged = make_agency(province_a, name="UBND xã Cũ", dissolved_on=today, successor=ward)
+    leaving = make_agency(province_a, name="Sở còn đến mai", dissolved_on=today + day)
+    not_yet = make_agency(province_a, name="Sở thành lập mai", established_on=today + day)
+    client.force_login(staff_a)
+
+    offered = listed_agencies(client.get(url("round_agency_choices")))
+    form_choices = set(
+        client.get(url("round_create"))
+        .context["form"]
+        .fields["agencies"]
+        .queryset.values_list("pk", flat=True)
+    )
+
+    assert {ward.pk, leaving.pk} <= offered
+    assert not {merged.pk, not_yet.pk, agencies_a["inactive"].pk} & offered
+    assert form_choices == offered
+    response = client.post(url("round_create"), round_data([merged]))
+    assert "agencies" in response.context["form"].errors
+    assert not Round.objects.exists()

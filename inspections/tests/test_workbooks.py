@@ -531,3 +531,25 @@ def test_a_status_change_writes_only_the_fields_it_changes(round_a, staff_a):
     assert "score" not in update
     for column in ("status", "version", "return_reason", "reviewed_at", "reviewed_by_id"):
         assert f'"{column}"' in update
+
+
+def test_create_round_refuses_a_merged_agency_naming_its_successor(province_a):
+    ward = make_agency(province_a, code="00009", name="UBND phường W")
+    make_agency(province_a, code="00001", name="UBND xã X", dissolved_on=datetime.date(2025, 7, 1),
+                successor=ward)  # fmt: skip
+    err = io.StringIO()
+
+    with pytest.raises(CommandError, match="1 agency code"):
+        call_command("create_round", "--province", "33", "--year", "2026", "--number", "1",
+                     "--agencies", "00001,00009", stderr=err)  # fmt: skip
+
+    assert (
+        "00001: UBND xã X was dissolved on 2025-07-01, merged into 00009 UBND phường W; "
+        "a new round cannot include it" in err.getvalue()
+    )
+    assert not Round.objects.exists()
+    out = io.StringIO()
+    call_command("create_round", "--province", "33", "--year", "2026", "--number", "1",
+                 "--all-agencies", stdout=out)  # fmt: skip
+    round_ = Round.objects.get(pk=int(out.getvalue().split()[-1]))
+    assert list(round_.inspections.values_list("agency__code", flat=True)) == ["00009"]

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from agencies.services import agencies_import_file
+from agencies.services import agencies_import_file, import_notes
 from compliance.spreadsheets import FileRefused
 
 
@@ -10,7 +10,9 @@ class Command(BaseCommand):
     help = (
         "Import agencies from an .xlsx or .csv file with the columns code, name, level, "
         "province_code, parent_code, applicability, iso_version, announced_on, "
-        "reannounced_on. Rows are matched on code. Nothing is written if any row is wrong."
+        "reannounced_on, established_on, dissolved_on, successor_code (the last three "
+        "optional). Rows are matched on code. An old (pre-2025) province code files the row "
+        "under today's province. Nothing is written if any row is wrong."
     )
 
     def add_arguments(self, parser):
@@ -37,3 +39,5 @@ class Command(BaseCommand):
             f"{result.total_rows} rows: {totals['new']} new, {totals['update']} updated, "
             f"{totals['skip']} unchanged"
         )
+        for line in import_notes(result):
+            self.stdout.write(line)

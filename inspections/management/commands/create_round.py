@@ -3,11 +3,24 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError
+from django.utils import timezone
 
 from agencies.models import Agency, Province
 from compliance.spreadsheets import FileRefused, read_table
 from inspections.models import Checklist, Round
 from inspections.services import round_create
+
+
+def not_offered(agency, today):
+    """Why an agency cannot be put in a new round."""
+    if agency.established_on is not None and agency.established_on > today:
+        return f"{agency.name} is established only on {agency.established_on.isoformat()}"
+    if agency.dissolved_on is None:
+        return f"{agency.name} is inactive"
+    reason = f"{agency.name} was dissolved on {agency.dissolved_on.isoformat()}"
+    if agency.successor is not None:
+        reason += f", merged into {agency.successor.code} {agency.successor.name}"
+    return reason + "; a new round cannot include it"
 
 
 class Command(BaseCommand):
@@ -31,7 +44,9 @@ class Command(BaseCommand):
             help="a text file of agency codes (one per line), or .xlsx/.csv with a code column",
         )
         which.add_argument(
-            "--all-agencies", action="store_true", help="every active agency of the province"
+            "--all-agencies",
+            action="store_true",
+            help="every agency of the province that exists today (not dissolved)",
         )
 
     def handle(self, *args, **options):
@@ -74,10 +89,11 @@ class Command(BaseCommand):
         self.stdout.write(str(round_.pk))
 
     def _agencies(self, province, options):
+        today = timezone.localdate()
         if options["all_agencies"]:
-            agencies = list(Agency.objects.filter(province=province, active=True))
+            agencies = list(Agency.objects.filter(province=province).existing_on(today))
             if not agencies:
-                raise CommandError(f"{province.name} has no active agency")
+                raise CommandError(f"{province.name} has no agency in today's registry")
             return agencies
         if options["agencies"] is not None:
             codes = [c.strip() for c in options["agencies"].split(",") if c.strip()]
@@ -88,7 +104,9 @@ class Command(BaseCommand):
         duplicates = sorted({c for c in codes if codes.count(c) > 1})
         if duplicates:
             raise CommandError(f"agency code given twice: {', '.join(duplicates)}")
-        found = {a.code: a for a in Agency.objects.filter(code__in=codes)}
+        found = {
+            a.code: a for a in Agency.objects.filter(code__in=codes).select_related("successor")
+        }
         problems = []
         for code in codes:
             agency = found.get(code)
@@ -99,8 +117,8 @@ class Command(BaseCommand):
                     f"{code}: {agency.name} belongs to province {agency.province_id}, "
                     f"not {province.code}"
                 )
-            elif not agency.active:
-                problems.append(f"{code}: {agency.name} is inactive")
+            elif not agency.existed_on(today):
+                problems.append(f"{code}: {not_offered(agency, today)}")
         if problems:
             for line in problems:
                 self.stderr.write(line)
