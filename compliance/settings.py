@@ -197,3 +197,6 @@ LOGGING = {
 # Autosave idempotency keys are deleted after this many days: far longer than any offline
 # spell, so a change queued on a device is still recognised when it is finally sent.
 SAVE_KEY_DAYS = 30
+# A report names the agencies behind a shortfall ("Tuy nhiên, có …") when there are at most
+# this many; more are counted only (the appendix lists every agency).
+REPORT_NAME_AGENCIES_UP_TO = int(env("REPORT_NAME_AGENCIES_UP_TO", "5"))
