@@ -206,20 +206,16 @@ def findings_sentences(report):
     total = totals.open + totals.submitted + totals.verified
     if not total:
         return []
-    sentences = [
-        _(
-            "The inspection teams recorded %(total)s findings: %(verified)s corrected and "
-            "verified, %(submitted)s with corrective action records awaiting verification, "
-            "%(open)s not yet corrected."
-        )
-        % {
-            "total": units(total),
-            "verified": units(totals.verified),
-            "submitted": units(totals.submitted),
-            "open": units(totals.open),
-        }
+    parts = [
+        (totals.verified, _("%(n)s corrected and verified")),
+        (totals.submitted, _("%(n)s with corrective action records awaiting verification")),
+        (totals.open, _("%(n)s not yet corrected")),
     ]
-    return sentences + however([overdue_shortfall(report)])
+    sentence = _("The inspection teams recorded %(total)s findings: %(parts)s.") % {
+        "total": units(total),
+        "parts": ", ".join(text % {"n": units(n)} for n, text in parts if n),
+    }
+    return [sentence] + however([overdue_shortfall(report)])
 
 
 def overdue_shortfall(report):

@@ -29,9 +29,10 @@ def test_export_writes_the_province_report_as_pdf(hung_yen_2026, tmp_path):
     assert data.startswith(b"%PDF")
     assert message.strip() == f"{output}: {len(data)} bytes"
     text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(output).pages))
-    assert "Hưng Yên, năm 2026" in text
-    assert "Trong năm 2026, kiểm tra tại 5 cơ quan" in text
-    assert re.search(r"CB01 ?4/5 ?\(80%\)", text)
+    assert "UBND TỈNH HƯNG YÊN" in text
+    assert "BÁO CÁO" in text
+    assert "Trong năm 2026, kiểm tra tại 05 cơ quan" in text
+    assert re.search(r"CB01 ?Đã công bố HTQLCL phù hợp TCVN ISO 9001:2015 ?4/5 ?80%", text)
 
 
 def test_export_writes_the_province_report_as_excel(hung_yen_2026, tmp_path):
@@ -40,8 +41,9 @@ def test_export_writes_the_province_report_as_excel(hung_yen_2026, tmp_path):
     export("--province", "33", "--year", "2026", "--format", "xlsx", "--output", output)
 
     sheet = load_workbook(output)["Tiêu chí"]
-    assert [cell.value for cell in sheet[2]][:4] == ["CB01", TITLES["CB01"], 4, 5]
-    assert [cell.value for cell in sheet[10]][:4] == ["KS01", TITLES["KS01"], 3, 4]
+    assert sheet["A1"].value.startswith("Hưng Yên, năm 2026, báo cáo ngày ")
+    assert [cell.value for cell in sheet[3]][:4] == ["CB01", TITLES["CB01"], 4, 5]
+    assert [cell.value for cell in sheet[11]][:4] == ["KS01", TITLES["KS01"], 3, 4]
 
 
 def test_export_of_one_round_counts_only_that_round(hung_yen_2026, tmp_path):
@@ -53,8 +55,8 @@ def test_export_of_one_round_counts_only_that_round(hung_yen_2026, tmp_path):
     )  # fmt: skip
 
     book = load_workbook(output)
-    assert book["Tiêu chí"].max_row == 1  # no round 2: header only
-    summary = book["Nhận định chung"]["A2"].value
+    assert book["Tiêu chí"].max_row == 2  # no round 2: title and header only
+    summary = book["Nhận định chung"]["A3"].value
     assert summary == "Không có phiếu kiểm tra nào được gửi hoặc phê duyệt trong đợt 2 năm 2026."
 
 
@@ -66,7 +68,7 @@ def test_export_writes_the_national_report_as_excel_with_a_row_per_province(
     export("--national", "--year", "2026", "--format", "xlsx", "--output", output)
 
     sheet = load_workbook(output)["Tỉnh, thành phố"]
-    rows = [row[:6] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    rows = [row[:6] for row in sheet.iter_rows(min_row=3, values_only=True)]
     # code, name, agencies, announced, adoption share, inspected
     assert rows == [
         ("01", "Thành phố Hà Nội", 3, 1, pytest.approx(1 / 3), 1),
