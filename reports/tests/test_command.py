@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.core.management import CommandError, call_command
+from docx import Document
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -107,3 +108,22 @@ def test_province_or_national_must_be_given_but_not_both(province_a, tmp_path):
             "--province", "33", "--national", "--year", "2026", "--format", "xlsx",
             "--output", output,
         )  # fmt: skip
+
+
+def test_export_writes_the_province_report_as_word(hung_yen_2026, tmp_path):
+    output = tmp_path / "hung-yen.docx"
+
+    export("--province", "33", "--year", "2026", "--format", "docx", "--output", output)
+
+    texts = [paragraph.text for paragraph in Document(output).paragraphs]
+    assert "BÁO CÁO" in texts
+    assert "I. THÔNG TIN CHUNG" in texts
+
+
+def test_the_national_report_is_not_a_word_document(three_provinces, tmp_path):
+    output = tmp_path / "national.docx"
+
+    with pytest.raises(CommandError, match="only a province's report"):
+        export("--national", "--year", "2026", "--format", "docx", "--output", output)
+
+    assert not output.exists()
