@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Province
@@ -83,3 +84,17 @@ class ProvinceAdminForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = Province
         fields = ["code", "name", "kind", "active"]
+
+
+class AnnouncementForm(forms.Form):
+    """The date an agency announced its QMS, as staff read it from the decision."""
+
+    announced_on = forms.DateField(
+        label=_("Announced on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean_announced_on(self):
+        day = self.cleaned_data["announced_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("An announcement date cannot be in the future."))
+        return day

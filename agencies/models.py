@@ -53,6 +53,20 @@ def can_read_national(user):
     return role_of(user) in (Role.ADMIN, Role.NATIONAL_VIEWER)
 
 
+def can_edit_report(user, province):
+    """The province's issuing details and report drafts: its own staff, and admins."""
+    role = role_of(user)
+    if role == Role.ADMIN:
+        return True
+    return role == Role.PROVINCIAL_STAFF and user.profile.province_id == province.pk
+
+
+def can_record_announcements(user):
+    """Record an agency's announcement date in the registry; which agencies is the
+    Agency.objects.for_user scope (provincial staff: their own province)."""
+    return role_of(user) in (Role.ADMIN, Role.PROVINCIAL_STAFF)
+
+
 def can_browse_agencies(user):
     """The agency registry in the menu; inspectors reach agencies through their inspections."""
     return role_of(user) in (Role.ADMIN, Role.PROVINCIAL_STAFF, Role.NATIONAL_VIEWER)

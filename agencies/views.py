@@ -1,10 +1,15 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Q, Subquery
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from agencies.forms import AgencyFilterForm
-from agencies.models import Agency
+from agencies.forms import AgencyFilterForm, AnnouncementForm
+from agencies.models import Agency, can_record_announcements
 
 PAGE_SIZE = 50
 
@@ -60,3 +65,27 @@ def agency_detail(request, code):
             "lineage": [*predecessors, agency, *([successor] if successor else [])],
         },
     )
+
+
+@login_required
+@require_POST
+def agency_record_announcement(request, code):
+    """Record the date an agency announced its QMS, when the registry has none yet."""
+    if not can_record_announcements(request.user):
+        raise Http404
+    agency = get_object_or_404(Agency.objects.for_user(request.user), code=code)
+    form = AnnouncementForm(request.POST)
+    if agency.announced_on is not None:
+        messages.info(
+            request, _("%(agency)s already has an announcement date.") % {"agency": agency}
+        )
+    elif form.is_valid():
+        agency.announced_on = form.cleaned_data["announced_on"]
+        agency.save(update_fields=["announced_on"])
+        messages.success(request, _("Announcement of %(agency)s recorded.") % {"agency": agency})
+    else:
+        messages.error(request, " ".join(form.errors["announced_on"]))
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        return redirect(back)
+    return redirect("agency_detail", code=agency.code)

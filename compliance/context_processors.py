@@ -8,6 +8,7 @@ from agencies.models import (
     can_list_rounds,
     can_read_national,
     can_read_reports,
+    can_record_announcements,
 )
 
 RULES = {
@@ -18,6 +19,7 @@ RULES = {
     "browse_agencies": can_browse_agencies,
     "import_agencies": can_import_agencies,
     "administer": can_administer,
+    "record_announcements": can_record_announcements,
 }
 
 

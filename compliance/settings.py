@@ -208,3 +208,6 @@ SAVE_KEY_DAYS = 30
 STATIC_VERSION = env("STATIC_VERSION")
 PHOTO_MAX_SIDE = int(env("PHOTO_MAX_SIDE", "2000"))
 PHOTO_QUALITY = float(env("PHOTO_QUALITY", "0.85"))
+# A report names the agencies behind a shortfall ("Tuy nhiên, có …") when there are at most
+# this many; more are counted only (the appendix lists every agency).
+REPORT_NAME_AGENCIES_UP_TO = int(env("REPORT_NAME_AGENCIES_UP_TO", "5"))

@@ -9,7 +9,16 @@ from inspections.services import checklist_new_version
 class CriterionInline(admin.TabularInline):
     model = Criterion
     extra = 0
-    fields = ["order", "code", "title", "iso_clause", "guidance", "weight"]
+    fields = [
+        "order",
+        "code",
+        "title",
+        "iso_clause",
+        "guidance",
+        "weight",
+        "statement_met",
+        "statement_unmet",
+    ]
 
     def has_change_permission(self, request, obj=None):
         return not (obj and obj.is_frozen()) and super().has_change_permission(request, obj)

@@ -36,6 +36,54 @@ CRITERIA = [
 ]  # fmt: skip
 
 
+# What the report's narrative says of an agency that met, and one that fell short of, each
+# criterion, in the published reports' words ("55/60 đơn vị có ban hành mục tiêu ...").
+STATEMENTS = {
+    "CB01": ("đã công bố HTQLCL phù hợp TCVN ISO 9001:2015",
+             "chưa công bố HTQLCL phù hợp TCVN ISO 9001:2015"),
+    "CB02": ("thực hiện công bố lại khi điều chỉnh, mở rộng, thu hẹp phạm vi áp dụng",
+             "chưa thực hiện công bố lại khi có sự điều chỉnh phạm vi áp dụng HTQLCL"),
+    "TC01": ("thực hiện kiện toàn ban chỉ đạo ISO, phân công trách nhiệm, quyền hạn",
+             "chưa kiện toàn ban chỉ đạo ISO, chưa phân công rõ trách nhiệm, quyền hạn"),
+    "CS01": ("niêm yết công khai chính sách chất lượng tại trụ sở cơ quan",
+             "chưa niêm yết công khai chính sách chất lượng tại trụ sở cơ quan"),
+    "MT01": ("có ban hành mục tiêu chất lượng hằng năm và kế hoạch thực hiện",
+             "chưa ban hành mục tiêu chất lượng hằng năm và kế hoạch thực hiện"),
+    "RR01": ("xác định và có biện pháp xử lý rủi ro, cơ hội",
+             "chưa xác định, xử lý rủi ro, cơ hội"),
+    "QT01": ("cập nhật quy trình giải quyết TTHC theo văn bản quy phạm pháp luật mới",
+             "chưa cập nhật quy trình giải quyết TTHC theo văn bản quy phạm pháp luật mới"),
+    "HS01": ("sắp xếp hồ sơ gọn gàng, khoa học, dễ nhận biết",
+             "sắp xếp hồ sơ chưa gọn gàng, khoa học, khó nhận biết"),
+    "KS01": ("thực hiện khảo sát, đo lường sự hài lòng của tổ chức, công dân",
+             "chưa thực hiện khảo sát, đo lường sự hài lòng của tổ chức, công dân"),
+    "DG01": ("thực hiện đánh giá nội bộ", "chưa thực hiện đánh giá nội bộ"),
+    "XX01": ("họp xem xét lãnh đạo", "chưa tổ chức họp xem xét của lãnh đạo"),
+    "KP01": ("thực hiện hành động khắc phục các điểm chưa phù hợp",
+             "chưa thực hiện đầy đủ hành động khắc phục các điểm chưa phù hợp"),
+}  # fmt: skip
+
+
+def _has_statements(Criterion):
+    """Migrations before the statements were added run this with a model that lacks them."""
+    return any(field.name == "statement_met" for field in Criterion._meta.get_fields())
+
+
+def _statements(Criterion, code):
+    if not _has_statements(Criterion):
+        return {}
+    met, unmet = STATEMENTS[code]
+    return {"statement_met": met, "statement_unmet": unmet}
+
+
+def fill_statements(Criterion):
+    """Give QD19-2015's criteria their statements where they have none (a data migration)."""
+    for code, (met, unmet) in STATEMENTS.items():
+        Criterion.objects.filter(
+            checklist__code="QD19-2015", code=code, statement_met="", statement_unmet=""
+        ).update(statement_met=met, statement_unmet=unmet)
+
+
 def ensure_default_checklist(Checklist, Criterion):
     """Create QD19-2015 v1 if it is missing; the models may be historical ones."""
     checklist, created = Checklist.objects.get_or_create(
@@ -55,6 +103,7 @@ def ensure_default_checklist(Checklist, Criterion):
                 iso_clause=clause,
                 guidance=guidance,
                 order=order,
+                **_statements(Criterion, code),
             )
             for order, (code, title, clause, guidance) in enumerate(CRITERIA, start=1)
         )

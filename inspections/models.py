@@ -98,6 +98,19 @@ class Criterion(models.Model):
     iso_clause = models.CharField(_("ISO 9001:2015 clause"), max_length=16, blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
     weight = models.PositiveIntegerField(_("weight"), default=1)
+    # The report's narrative: "55/60 đơn vị <statement_met>", "có 1/60 đơn vị <statement_unmet>".
+    statement_met = models.CharField(
+        _("statement when met"),
+        max_length=300,
+        blank=True,
+        help_text=_("What a conforming agency did: “có ban hành mục tiêu chất lượng hằng năm”."),
+    )
+    statement_unmet = models.CharField(
+        _("statement when not met"),
+        max_length=300,
+        blank=True,
+        help_text=_("What an agency falling short did not: “chưa thực hiện đánh giá nội bộ”."),
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -365,6 +365,8 @@ def checklist_new_version(*, checklist):
                     iso_clause=c.iso_clause,
                     order=c.order,
                     weight=c.weight,
+                    statement_met=c.statement_met,
+                    statement_unmet=c.statement_unmet,
                 )
                 for c in checklist.criteria.all()
             ]

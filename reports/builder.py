@@ -16,6 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q
 
 from agencies.models import Agency, Province
@@ -54,10 +55,32 @@ class CriterionRow:
     nonconforming: int
     not_applicable: int
     applicable: int
+    statement_met: str = ""
+    statement_unmet: str = ""
+    # Names of the agencies falling short, when few enough to name (see _name_shortfalls).
+    short_agencies: list = field(default_factory=list)
 
     @property
     def tally(self):
         return Tally(self.conforming, self.applicable)
+
+    @property
+    def short(self):
+        """Applicable agencies that did not conform: partly or not at all."""
+        return Tally(self.applicable - self.conforming, self.applicable)
+
+
+@dataclass
+class AgencyRow:
+    """One line of the report's appendix: an inspected agency and how it fared."""
+
+    code: str
+    name: str
+    level: str
+    round_number: int
+    score: object
+    rating: str
+    open_findings: int
 
 
 @dataclass
@@ -109,6 +132,9 @@ class ProvinceReport(Ratings):
     coverage_by_applicability: list = field(default_factory=list)
     coverage_total: Tally = None
     coverage_as_of: datetime.date = None
+    agencies: list = field(default_factory=list)  # AgencyRow, the appendix
+    # Agencies that inspections found announced (CB01 conforming) with no date in the registry.
+    unrecorded_announcements: list = field(default_factory=list)
 
     @property
     def inspected(self):
@@ -160,6 +186,9 @@ def province_report(province, year, round_number=None, *, today, user):
     unfinished = scoped.filter(round__in=report.rounds).exclude(status__in=COUNTED)
     report.not_finished = unfinished.count()
     report.criteria = _criteria(Answer.objects.filter(inspection__in=inspections))
+    _name_shortfalls(report.criteria, Answer.objects.filter(inspection__in=inspections))
+    report.agencies = _agency_rows(inspections)
+    report.unrecorded_announcements = list(unrecorded_announcements(inspections))
     ratings = inspections.values("rating").annotate(n=Count("pk")).order_by()
     report.ratings = {row["rating"]: row["n"] for row in ratings if row["rating"]}
     report.not_meeting_agencies = list(
@@ -203,6 +232,8 @@ def _criteria(answers):
         .annotate(
             order=Min("criterion__order"),
             title=Min("criterion__title"),
+            statement_met=Min("criterion__statement_met"),
+            statement_unmet=Min("criterion__statement_unmet"),
             conforming=Count("pk", filter=Q(result=Answer.Result.CONFORMING)),
             partial=Count("pk", filter=Q(result=Answer.Result.PARTIAL)),
             nonconforming=Count("pk", filter=Q(result=Answer.Result.NONCONFORMING)),
@@ -219,9 +250,61 @@ def _criteria(answers):
             nonconforming=row["nonconforming"],
             not_applicable=row["not_applicable"],
             applicable=row["conforming"] + row["partial"] + row["nonconforming"],
+            statement_met=row["statement_met"],
+            statement_unmet=row["statement_unmet"],
         )
         for row in rows
     ]
+
+
+def _name_shortfalls(criteria, answers):
+    """Fill `short_agencies` of the criteria few enough agencies fell short of to name them.
+
+    One query, bounded by the setting: at most that many names per criterion.
+    """
+    few = settings.REPORT_NAME_AGENCIES_UP_TO
+    by_code = {row.code: row for row in criteria if 0 < row.short.part <= few}
+    # Queried even when nothing is to be named, so the report's cost stays fixed.
+    short = (
+        answers.filter(
+            criterion__code__in=list(by_code) or [""],
+            result__in=[Answer.Result.PARTIAL, Answer.Result.NONCONFORMING],
+        )
+        .order_by("inspection__agency__sort_key", "inspection__agency__code")
+        .values_list("criterion__code", "inspection__agency__name")
+    )
+    for code, name in short:
+        by_code[code].short_agencies.append(name)
+
+
+def _agency_rows(inspections):
+    rows = (
+        inspections.annotate(
+            open_findings=Count("findings", filter=Q(findings__status=Finding.Status.OPEN))
+        )
+        .order_by("agency__sort_key", "agency__code")
+        .values_list(
+            "agency__code",
+            "agency__name",
+            "agency__level",
+            "round__number",
+            "score",
+            "rating",
+            "open_findings",
+        )
+    )
+    return [AgencyRow(*row) for row in rows]
+
+
+def unrecorded_announcements(inspections):
+    """Agencies whose inspection found the QMS announced (CB01 conforming) while the registry
+    has no announcement date: the registry is behind, and staff can record the date."""
+    announced = Answer.objects.filter(
+        inspection__in=inspections, criterion__code="CB01", result=Answer.Result.CONFORMING
+    ).values("inspection__agency_id")
+    return Agency.objects.filter(pk__in=announced, announced_on__isnull=True).order_by(
+        "sort_key", "code"
+    )
 
 
 def _findings(findings, today):

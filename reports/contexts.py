@@ -9,9 +9,16 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agencies.models import Province, can_read_national, can_read_reports
+from agencies.models import (
+    Province,
+    can_edit_report,
+    can_read_national,
+    can_read_reports,
+    can_record_announcements,
+)
 from inspections.models import Inspection, Round
 from reports import builder, charts
+from reports.document import province_document
 from reports.narrative import period, province_narrative
 
 SORTS = {
@@ -59,6 +66,8 @@ def province_page_context(*, user, query):
         .order_by("number")
         .values_list("number", flat=True),
         "query": query.urlencode(),
+        "can_edit_report": can_edit_report(user, province),
+        "can_record_announcements": can_record_announcements(user),
     }
 
 
@@ -80,7 +89,22 @@ def province_pdf_context(report):
         ),
         "level_labels": dict(builder.Agency.Level.choices),
         "inspected_levels": builder.levels_in_order(report.inspected_by_level),
+        # The administrative document (PDF, Word): issuing details, draft, numbered parts.
+        "document": province_document(report, today=report.today),
     }
+
+
+def report_period(*, user, query, rule=can_read_reports):
+    """(province, year, round number) a page about one report is for, or 404.
+
+    The province must be in `user`'s scope; `rule(user, province)` must allow the page.
+    """
+    code = query.get("province") or getattr(getattr(user, "profile", None), "province_id", None)
+    province = get_object_or_404(Province.objects.for_user(user), code=code or "")
+    if not rule(user, province):
+        raise Http404
+    year = _int(query.get("year"), timezone.localdate().year)
+    return province, year, _int(query.get("round"))
 
 
 def _years(province):

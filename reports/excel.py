@@ -15,6 +15,7 @@ from reports.narrative import period, province_narrative
 
 PERCENT = "0%"
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+HEADER_ROW = 2  # row 1 is the title naming province, period and report date
 
 
 def _share(tally):
@@ -22,26 +23,37 @@ def _share(tally):
     return None if tally.percent is None else tally.part / tally.whole
 
 
-def _sheet(book, title, header, rows, widths, percent_columns=()):
+def caption(name, period, today):
+    """The title row above every table: whose figures, for when, counted on which day."""
+    return _("%(name)s, %(period)s, report of %(date)s") % {
+        "name": name,
+        "period": period,
+        "date": f"{today:%d/%m/%Y}",
+    }
+
+
+def _sheet(book, title, header, rows, widths, percent_columns=(), *, caption):
     sheet = book.create_sheet(title[:31])
-    # Every cell through safe_cell, headers too: the summary's header holds a province name.
+    # Every cell through safe_cell, title and headers too: they hold a province name.
+    sheet.append([safe_cell(caption)])
+    sheet["A1"].font = Font(bold=True, size=12)
     sheet.append([safe_cell(value) for value in header])
-    for cell in sheet[1]:
+    for cell in sheet[HEADER_ROW]:
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in rows:
         sheet.append([safe_cell(value) for value in row])
     for column in percent_columns:
-        for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
+        for (cell,) in sheet.iter_rows(min_row=HEADER_ROW + 1, min_col=column, max_col=column):
             cell.number_format = PERCENT
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
+    sheet.freeze_panes = f"A{HEADER_ROW + 1}"
     return sheet
 
 
-def _criteria_sheet(book, criteria):
+def _criteria_sheet(book, criteria, title):
     _sheet(
         book,
         _("Criteria"),
@@ -70,6 +82,7 @@ def _criteria_sheet(book, criteria):
         ],
         [8, 60, 12, 12, 14, 14, 14, 14],
         percent_columns=[5],
+        caption=title,
     )
 
 
@@ -82,6 +95,7 @@ def _save(book):
 
 def province_workbook(report):
     book = Workbook()
+    title = caption(report.province.name, period(report), report.today)
     level_labels = dict(Agency.Level.choices)
     _sheet(
         book,
@@ -96,10 +110,11 @@ def province_workbook(report):
         + [[str(level_labels[level]), n] for level, n in levels_in_order(report.inspected_by_level)]
         + [[_("Total"), report.inspected], [_("Not finished (not counted)"), report.not_finished]],
         [14, 40, 22, 16, 18],
+        caption=title,
     )
     for row in book[_("Rounds")[:31]].iter_rows(min_col=4, max_col=4):
         row[0].number_format = "DD/MM/YYYY"
-    _criteria_sheet(book, report.criteria)
+    _criteria_sheet(book, report.criteria, title)
     tiers = Inspection.Rating.choices
     _sheet(
         book,
@@ -113,6 +128,7 @@ def province_workbook(report):
         + [[name] for name in report.not_meeting_agencies],
         [40, 12, 12],
         percent_columns=[3],
+        caption=title,
     )
     totals = report.findings_total
     _sheet(
@@ -122,6 +138,7 @@ def province_workbook(report):
         [[f.agency, f.open, f.overdue, f.submitted, f.verified] for f in report.findings]
         + [[_("Total"), totals.open, totals.overdue, totals.submitted, totals.verified]],
         [50, 10, 10, 20, 10],
+        caption=title,
     )
     _sheet(
         book,
@@ -143,21 +160,24 @@ def province_workbook(report):
         + [[_("as of %(date)s") % {"date": report.coverage_as_of.strftime("%d/%m/%Y")}]],
         [40, 12, 12, 12],
         percent_columns=[4],
+        caption=title,
     )
     summary = _sheet(
         book,
         _("Summary"),
-        [f"{report.province.name}, {period(report)}"],
+        [_("Summary")],
         [[sentence] for sentence in province_narrative(report)],
         [120],
+        caption=title,
     )
-    for (cell,) in summary.iter_rows(min_row=2):
+    for (cell,) in summary.iter_rows(min_row=HEADER_ROW + 1):
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     return _save(book)
 
 
 def national_workbook(report):
     book = Workbook()
+    title = caption(_("All provinces"), period(report), report.today)
     _sheet(
         book,
         _("Provinces"),
@@ -200,6 +220,7 @@ def national_workbook(report):
         ],
         [7, 30, 10, 11, 10, 10, 10, 8, 8, 12, 9, 10, 12, 11, 11],
         percent_columns=[5, 9, 11, 13],
+        caption=title,
     )
-    _criteria_sheet(book, report.criteria)
+    _criteria_sheet(book, report.criteria, title)
     return _save(book)

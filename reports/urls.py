@@ -4,7 +4,7 @@ from reports import views
 
 
 class FormatConverter:
-    regex = "pdf|xlsx"
+    regex = "pdf|xlsx|docx"
 
     def to_python(self, value):
         return value
@@ -21,6 +21,13 @@ urlpatterns = [
         "reports/download.<format:fmt>",
         views.province_download,
         name="province_report_download",
+    ),
+    path("reports/issuing-details/", views.issuing_details, name="report_issuing_details"),
+    path("reports/draft/", views.report_draft, name="report_draft"),
+    path(
+        "reports/unrecorded-announcements/",
+        views.unrecorded_announcements,
+        name="report_unrecorded_announcements",
     ),
     path("reports/national/", views.national_report, name="national_report"),
     path(

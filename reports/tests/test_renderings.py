@@ -14,14 +14,17 @@ from django.core.exceptions import SuspiciousFileOperation
 from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
+from weasyprint.formatting_structure.boxes import LineBox
 
 from agencies.models import NATIONAL_SCOPE
 from agencies.tests.factories import make_agency, make_province
 from inspections.models import Inspection
 from reports import builder
 from reports.excel import national_workbook, province_workbook
+from reports.models import IssuingDetails
 from reports.narrative import province_narrative
-from reports.pdf import STATIC_PREFIX, static_only_fetcher
+from reports.pdf import STATIC_PREFIX, province_pdf_document, static_only_fetcher
+from reports.pdf import province_pdf as render_province_pdf
 from reports.tests.factories import (
     TITLES,
     TODAY,
@@ -29,6 +32,7 @@ from reports.tests.factories import (
     add_finding,
     counted_round,
     inspection_of,
+    populated_round,
     set_status,
 )
 
@@ -54,7 +58,8 @@ def page_size(page):
 
 
 def rows_of(sheet):
-    return list(sheet.iter_rows(values_only=True))
+    """The table under the sheet's title row: its header first."""
+    return list(sheet.iter_rows(min_row=2, values_only=True))
 
 
 def province_workbook_of(province, year=YEAR, round_number=None):
@@ -66,7 +71,16 @@ def province_workbook_of(province, year=YEAR, round_number=None):
 
 
 @pytest.fixture
-def province_pdf(hung_yen_2026, admin_client):
+def signed_by(hung_yen_2026):
+    """Issuing details as Hưng Yên's staff set them once."""
+    details = IssuingDetails.defaults(hung_yen_2026.province)
+    details.signer_name = "Nguyễn Văn An"
+    details.save()
+    return details
+
+
+@pytest.fixture
+def province_pdf(hung_yen_2026, signed_by, admin_client):
     response = admin_client.get(
         reverse("province_report_download", args=["pdf"]), {"province": "33", "year": YEAR}
     )
@@ -74,28 +88,55 @@ def province_pdf(hung_yen_2026, admin_client):
     return response.content
 
 
-def test_province_pdf_is_a_pdf_on_a4_pages_numbered_trang_n_of_total(province_pdf):
+def test_province_pdf_is_on_a4_pages_numbered_at_the_top_from_page_two(province_pdf):
     pages = pdf_pages(province_pdf)
 
     assert province_pdf.startswith(b"%PDF")
+    assert len(pages) >= 2
     assert all(page_size(page) == A4_POINTS for page in pages)
-    total = len(pages)
-    for number, page in enumerate(pages, start=1):
-        assert f"Trang {number}/{total}" in page.extract_text()
+    assert "1" not in pages[0].extract_text().splitlines()
+    for number, page in enumerate(pages[1:], start=2):
+        assert str(number) in page.extract_text().splitlines()
+
+
+def test_province_pdf_reads_as_an_administrative_document_in_the_decrees_order(province_pdf):
+    text = squash(pdf_text(province_pdf))
+
+    in_order = [
+        "UBND TỈNH HƯNG YÊN",
+        "SỞ KHOA HỌC VÀ CÔNG NGHỆ",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "/BC-SKHCN",
+        "BÁO CÁO",
+        "Kết quả kiểm tra việc áp dụng, duy trì và cải tiến HTQLCL",
+        "Kính gửi:",
+        "- Ủy ban nhân dân tỉnh Hưng Yên;",
+        "I. THÔNG TIN CHUNG",
+        "II. KẾT QUẢ KIỂM TRA",
+        "III. TỒN TẠI, HẠN CHẾ",
+        "IV. KIẾN NGHỊ, ĐỀ XUẤT",
+        "Nơi nhận:",
+        "KT. GIÁM ĐỐC",
+        "PHÓ GIÁM ĐỐC",
+        "Nguyễn Văn An",
+        "PHỤ LỤC",
+    ]
+    positions = [text.find(squash(words)) for words in in_order]
+    assert -1 not in positions, [w for w, p in zip(in_order, positions, strict=True) if p < 0]
+    assert positions == sorted(positions)
 
 
 def test_province_pdf_keeps_vietnamese_words_intact(province_pdf):
-    text = pdf_text(province_pdf)
+    text = re.sub(r"\s+", " ", pdf_text(province_pdf))
 
     for words in [
-        "Hưng Yên",
+        "Hưng Yên, ngày",
         "Đạt yêu cầu",
-        "Chưa đạt",
-        "Sở Khoa học và Công nghệ",
         "UBND xã Ân Thi",
         "UBND xã Bãi Sậy",
-        "Trong năm 2026, kiểm tra tại 5 cơ quan",
-        "Kết quả xếp loại: 40% Tốt (2/5), 20% Đạt yêu cầu (1/5), 40% Chưa đạt (2/5).",
+        "Trong năm 2026, kiểm tra tại 05 cơ quan",
+        "Kết quả xếp loại: 2/5 đơn vị xếp loại Tốt (40%); 1/5 đơn vị xếp loại Đạt yêu cầu (20%).",
     ]:
         assert words in text
 
@@ -114,14 +155,71 @@ def test_province_pdf_shows_each_criterion_with_its_tally_and_percent(province_p
         assert squash(f"{code}{TITLES[code]}{tally}{share}%{partial}{nonconforming}") in text
 
 
-def test_province_pdf_embeds_dejavu_sans_in_regular_and_bold(province_pdf):
+def test_province_pdf_appendix_lists_every_inspected_agency_with_score_rating_and_findings(
+    province_pdf,
+):
+    appendix = squash(pdf_text(province_pdf).split("PHỤ LỤC", 1)[1])
+
+    # No., agency, level, round, score, rating, open findings; Vietnamese order
+    for row in [
+        "1SởKhoahọcvàCôngnghệCấpsở,ngành,chicục195,5Tốt1",
+        "2SởTưphápCấpsở,ngành,chicục186,4Đạtyêucầu1",
+        "3UBNDphườngHồngChâuCấpxã1100,0Tốt0",
+        "4UBNDxãÂnThiCấpxã159,1Chưađạt1",
+        "5UBNDxãBãiSậyCấpxã159,1Chưađạt3",
+    ]:
+        assert row in appendix
+    assert "ChicụcTiêuchuẩn" not in appendix  # returned: not counted
+
+
+def test_province_pdf_embeds_liberation_serif_in_its_four_faces(province_pdf):
     fonts = set()
     for page in pdf_pages(province_pdf):
         for font in page["/Resources"]["/Font"].values():
             fonts.add(str(font.get_object()["/BaseFont"]))
 
-    # Subset names look like "/XKQQSR+DejaVu-Sans".
-    assert {name.split("+")[-1] for name in fonts} == {"DejaVu-Sans", "DejaVu-Sans-Bold"}
+    # Subset names look like "/XKQQSR+Liberation-Serif-Bold".
+    assert {name.split("+")[-1] for name in fonts} == {
+        "Liberation-Serif",
+        "Liberation-Serif-Bold",
+        "Liberation-Serif-Italic",
+        "Liberation-Serif-Bold-Italic",
+    }
+
+
+def test_province_pdf_loads_the_shipped_fonts_without_a_warning(hung_yen_2026, caplog):
+    report = builder.province_report(hung_yen_2026.province, YEAR, today=TODAY, user=NATIONAL_SCOPE)
+
+    render_province_pdf(report)
+
+    assert [r.getMessage() for r in caplog.records if "Font-face" in r.getMessage()] == []
+
+
+def emptiest_page_share(document):
+    """Of every page but the last, the largest share of the page body left empty below the
+    last line of text, measured on WeasyPrint's laid-out boxes."""
+    shares = []
+    for page in document.pages[:-1]:
+        box = page._page_box
+        top, height = box.content_box_y(), box.height
+        bottoms = [
+            line.position_y + line.height
+            for line in box.descendants()
+            if isinstance(line, LineBox) and line.position_y >= top
+        ]
+        shares.append(1 - (max(bottoms) - top) / height)
+    return max(shares, default=0)
+
+
+@pytest.mark.parametrize("agencies", [5, 40])
+def test_no_pdf_page_but_the_last_is_more_than_half_empty(province_a, agencies):
+    populated_round(province_a, agencies)
+    report = builder.province_report(province_a, YEAR, today=TODAY, user=NATIONAL_SCOPE)
+
+    document = province_pdf_document(report)
+
+    assert len(document.pages) >= 3
+    assert emptiest_page_share(document) < 0.5
 
 
 def test_pdf_of_an_empty_year_renders_and_says_nothing_was_submitted(hung_yen_2026, admin_client):
@@ -131,7 +229,8 @@ def test_pdf_of_an_empty_year_renders_and_says_nothing_was_submitted(hung_yen_20
 
     text = pdf_text(response.content)
     assert "Không có phiếu kiểm tra nào được gửi hoặc phê duyệt trong năm 2030." in text
-    assert "Trang 1/" in text
+    assert "BÁO CÁO" in text
+    assert "PHỤ LỤC" not in text
 
 
 def test_national_pdf_is_a4_landscape_with_a_row_per_province(three_provinces, admin_client):
@@ -168,22 +267,23 @@ def test_national_pdf_is_a4_landscape_with_a_row_per_province(three_provinces, a
 )
 def test_static_only_fetcher_refuses_anything_but_project_static_files(url):
     with pytest.raises(ValueError, match="blocked|no such static file"):
-        static_only_fetcher(url)
+        static_only_fetcher().fetch(url)
 
 
 def test_static_only_fetcher_refuses_an_absolute_path_under_the_static_prefix():
     with pytest.raises((ValueError, SuspiciousFileOperation)):
-        static_only_fetcher(STATIC_PREFIX + "/etc/passwd")
+        static_only_fetcher().fetch(STATIC_PREFIX + "/etc/passwd")
 
 
 def test_static_only_fetcher_serves_the_shipped_font():
-    fetched = static_only_fetcher(STATIC_PREFIX + "fonts/DejaVuSans.ttf")
+    url = STATIC_PREFIX + "fonts/LiberationSerif-Regular.ttf"
 
-    with fetched["file_obj"] as served:
-        data = served.read()
-    assert data == (Path(settings.BASE_DIR) / "static" / "fonts" / "DejaVuSans.ttf").read_bytes()
-    assert fetched["mime_type"].endswith("ttf")
-    assert fetched["redirected_url"] == STATIC_PREFIX + "fonts/DejaVuSans.ttf"
+    response = static_only_fetcher().fetch(url)
+
+    font = Path(settings.BASE_DIR) / "static" / "fonts" / "LiberationSerif-Regular.ttf"
+    assert response.read() == font.read_bytes()
+    assert response.content_type.endswith("ttf")
+    assert response.url == url
 
 
 # Excel: province workbook
@@ -202,7 +302,7 @@ def test_province_workbook_has_a_sheet_per_section_with_vietnamese_names_and_fro
         "Công bố áp dụng",
         "Nhận định chung",
     ]
-    assert [book[name].freeze_panes for name in book.sheetnames] == ["A2"] * 6
+    assert [book[name].freeze_panes for name in book.sheetnames] == ["A3"] * 6
 
 
 def test_criteria_sheet_matches_the_hand_worked_tallies_cell_by_cell(hung_yen_2026):
@@ -251,17 +351,17 @@ def test_counts_are_number_cells_and_shares_are_fractions_shown_as_whole_percent
     book = province_workbook_of(hung_yen_2026.province)
 
     criteria = book["Tiêu chí"]
-    for row in criteria.iter_rows(min_row=2):
+    for row in criteria.iter_rows(min_row=3):
         for cell in (row[2], row[3], row[5], row[6], row[7]):
             assert type(cell.value) is int, cell.coordinate
         assert isinstance(row[4].value, float | int)
         assert row[4].number_format == "0%"
-    assert criteria["E2"].value == pytest.approx(0.8)  # CB01 4/5
-    assert criteria["E10"].value == pytest.approx(0.75)  # KS01 3/4
+    assert criteria["E3"].value == pytest.approx(0.8)  # CB01 4/5
+    assert criteria["E11"].value == pytest.approx(0.75)  # KS01 3/4
     for name, column in [("Xếp loại", "C"), ("Công bố áp dụng", "D")]:
         sheet = book[name]
-        assert sheet[f"{column}2"].number_format == "0%"
-        assert type(sheet["B2"].value) is int
+        assert sheet[f"{column}3"].number_format == "0%"
+        assert type(sheet["B3"].value) is int
 
 
 def test_ratings_sheet_gives_counts_shares_and_the_agencies_not_yet_meeting(hung_yen_2026):
@@ -326,7 +426,7 @@ def test_rounds_sheet_gives_the_decision_and_agencies_by_level_in_the_pages_orde
         datetime.datetime(2026, 3, 2),
         "QD19-2015 v1",
     )
-    assert sheet["D2"].number_format == "DD/MM/YYYY"
+    assert sheet["D3"].number_format == "DD/MM/YYYY"
     # As on the page and in the narrative: department level before communes.
     assert [row[:2] for row in rows[3:]] == [
         ("Cấp", "Số cơ quan được kiểm tra"),
@@ -341,10 +441,7 @@ def test_summary_sheet_holds_the_narrative(hung_yen_2026):
     sheet = province_workbook_of(hung_yen_2026.province)["Nhận định chung"]
 
     report = builder.province_report(hung_yen_2026.province, YEAR, today=TODAY, user=NATIONAL_SCOPE)
-    assert [row[0] for row in rows_of(sheet)] == [
-        "Hưng Yên, năm 2026",
-        *province_narrative(report),
-    ]
+    assert [row[0] for row in rows_of(sheet)] == ["Nhận định chung", *province_narrative(report)]
 
 
 def test_workbook_of_an_empty_year_has_headers_and_no_shares(hung_yen_2026):
@@ -412,7 +509,7 @@ def test_national_workbook_has_one_row_per_province_with_numbers_and_shares(thre
 
     assert book.sheetnames == ["Tỉnh, thành phố", "Tiêu chí"]
     sheet = book["Tỉnh, thành phố"]
-    assert sheet.freeze_panes == "A2"
+    assert sheet.freeze_panes == "A3"
     rows = rows_of(sheet)
     assert len(rows) == 1 + 3
     # code, name, agencies, announced, adoption, inspected, not finished, good, good %,
@@ -427,9 +524,9 @@ def test_national_workbook_has_one_row_per_province_with_numbers_and_shares(thre
         ("33", "Hưng Yên", 8, 6, 0.75, 5, 2, 2, 0.4, 1, 0.2, 2, 0.4, 6, 3)
     )
     for column in "CDFGHJLNO":
-        assert type(sheet[f"{column}4"].value) is int
+        assert type(sheet[f"{column}5"].value) is int
     for column in "EIKM":
-        assert sheet[f"{column}4"].number_format == "0%"
+        assert sheet[f"{column}5"].number_format == "0%"
     criteria = rows_of(book["Tiêu chí"])
     assert criteria[1][:5] == pytest.approx(("CB01", TITLES["CB01"], 5, 6, 5 / 6))
 

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from agencies.tests.factories import make_province, make_user
-from reports.tests.factories import YEAR, counted_round, populated_round
+from reports.tests.factories import TITLES, YEAR, counted_round, populated_round
 
 PROVINCE_REPORT = reverse("province_report")
 PROVINCE_PDF = reverse("province_report_download", args=["pdf"])
@@ -136,7 +136,7 @@ def test_staff_downloads_their_province_report_as_pdf_and_excel(client, staff_a,
     assert xlsx.status_code == 200
     assert xlsx["Content-Type"] == XLSX
     assert xlsx["Content-Disposition"] == 'attachment; filename="bao-cao-iso-33-2026-dot-1.xlsx"'
-    assert load_workbook(io.BytesIO(xlsx.content))["Tiêu chí"]["C2"].value == 4
+    assert load_workbook(io.BytesIO(xlsx.content))["Tiêu chí"]["C3"].value == 4
 
 
 def test_the_round_parameter_limits_the_page_to_that_round(client, staff_a, hung_yen_2026):
@@ -161,11 +161,11 @@ def test_the_page_the_pdf_and_the_excel_file_agree_on_the_tallies(
 
     page = criterion_cells(client.get(PROVINCE_REPORT, query).content.decode())
     pdf = PdfReader(io.BytesIO(client.get(PROVINCE_PDF, query).content))
-    pdf_text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in pdf.pages))
+    pdf_text = re.sub(r"\s+", "", "".join(p.extract_text() for p in pdf.pages))
     sheet = load_workbook(io.BytesIO(client.get(PROVINCE_XLSX, query).content))["Tiêu chí"]
     excel = {
         row[0]: (f"{row[2]}/{row[3]}", str(round(row[4] * 100)))
-        for row in sheet.iter_rows(min_row=2, values_only=True)
+        for row in sheet.iter_rows(min_row=3, values_only=True)
     }
 
     # The hand-worked tallies (see conftest.py), the same in the three renderings.
@@ -173,8 +173,8 @@ def test_the_page_the_pdf_and_the_excel_file_agree_on_the_tallies(
     for code, (tally, percent) in expected.items():
         assert page[code] == (tally, percent)
         assert excel[code] == (tally, percent)
-        # The PDF's chart labels each bar "CB01 4/5(80%)".
-        assert re.search(rf"{code} ?{tally} ?\({percent}%\)", pdf_text), code
+        # The PDF's criteria table: code, title, N/M, percent on one row.
+        assert f"{code}{TITLES[code]}{tally}{percent}%".replace(" ", "") in pdf_text, code
     assert page == excel
 
 
@@ -184,7 +184,7 @@ def test_the_page_shows_ratings_findings_and_coverage(client, viewer, hung_yen_2
     page = html.unescape(response.content.decode())
     assert "UBND xã Ân Thi, UBND xã Bãi Sậy" in page
     assert "<td>6/8</td><td>75%</td>" in page
-    assert "Trong năm 2026, kiểm tra tại 5 cơ quan" in page
+    assert "Trong năm 2026, kiểm tra tại 05 cơ quan" in page
 
 
 # National dashboard
@@ -204,7 +204,7 @@ def test_viewer_and_admin_open_the_national_dashboard_and_its_downloads(
     assert xlsx.status_code == 200
     assert xlsx["Content-Disposition"] == 'attachment; filename="bao-cao-iso-toan-quoc-2026.xlsx"'
     sheet = load_workbook(io.BytesIO(xlsx.content))["Tỉnh, thành phố"]
-    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["01", "79", "33"]
+    assert [row[0] for row in sheet.iter_rows(min_row=3, values_only=True)] == ["01", "79", "33"]
 
 
 def test_the_national_pdf_download_is_a_pdf(client, viewer, three_provinces):

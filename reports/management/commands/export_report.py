@@ -5,16 +5,19 @@ from django.utils import timezone
 
 from agencies.models import NATIONAL_SCOPE, Province
 from reports import builder
-from reports.contexts import national_pdf_context, province_pdf_context
+from reports.contexts import national_pdf_context
 from reports.excel import national_workbook, province_workbook
-from reports.pdf import render_pdf
+from reports.pdf import province_pdf, render_pdf
+from reports.word import province_docx
+
+PROVINCE_RENDERERS = {"pdf": province_pdf, "docx": province_docx, "xlsx": province_workbook}
 
 
 class Command(BaseCommand):
     help = (
         "Write a province's (or, with --national, every province's) ISO 9001 report for a "
-        "year or one round, as PDF or Excel. Whoever runs manage.py reads the whole country, "
-        "as a national viewer does."
+        "year or one round, as PDF, Word or Excel (Word: province reports only). Whoever "
+        "runs manage.py reads the whole country, as a national viewer does."
     )
 
     def add_arguments(self, parser):
@@ -23,12 +26,14 @@ class Command(BaseCommand):
         which.add_argument("--national", action="store_true")
         parser.add_argument("--year", type=int, required=True)
         parser.add_argument("--round", type=int, help="only this round number")
-        parser.add_argument("--format", choices=["pdf", "xlsx"], required=True)
+        parser.add_argument("--format", choices=["pdf", "docx", "xlsx"], required=True)
         parser.add_argument("--output", required=True, help="file to write")
 
     def handle(self, *args, **options):
         today = timezone.localdate()
         fmt, year, round_number = options["format"], options["year"], options["round"]
+        if options["national"] and fmt == "docx":
+            raise CommandError("--format docx: only a province's report is a Word document")
         if options["national"]:
             report = builder.national_report(year, round_number, today=today, user=NATIONAL_SCOPE)
             data = (
@@ -44,10 +49,6 @@ class Command(BaseCommand):
             report = builder.province_report(
                 province, year, round_number, today=today, user=NATIONAL_SCOPE
             )
-            data = (
-                render_pdf("reports/province_pdf.html", province_pdf_context(report))
-                if fmt == "pdf"
-                else province_workbook(report)
-            )
+            data = PROVINCE_RENDERERS[fmt](report)
         Path(options["output"]).write_bytes(data)
         self.stdout.write(f"{options['output']}: {len(data)} bytes")
