@@ -3,6 +3,7 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ImportForm
 
+from agencies import admin_import
 from agencies.models import Agency, Profile, Province
 from agencies.resources import AgencyResource, check_headers
 from compliance.spreadsheets import CSV_BOM, FileRefused, read_table, validate_upload_size
@@ -61,6 +62,16 @@ class AgencyAdmin(ImportExportModelAdmin):
     list_select_related = ["province"]
     raw_id_fields = ["parent"]
     readonly_fields = ["search_text", "sort_key"]
+
+    # The import runs on the queue: see agencies/admin_import.py.
+    def get_urls(self):
+        return admin_import.urls(self) + super().get_urls()
+
+    def import_action(self, request, **kwargs):
+        return admin_import.upload(self, request, form_page=super().import_action)
+
+    def process_import(self, request, **kwargs):
+        return admin_import.confirm(self, request)
 
     def get_import_resource_kwargs(self, request, **kwargs):
         return {**super().get_import_resource_kwargs(request, **kwargs), "preview": True}
