@@ -27,6 +27,7 @@ def _preview_page(job):
     label=gettext_lazy("Agency list: preview"),
     counts=ROWS,
     result_url=_preview_page,
+    follow=True,
 )
 def import_preview(job, progress):
     """A dry run; a file with problems still makes a preview: the list of every problem."""

@@ -18,11 +18,12 @@ class Kind:
     label: str
     counts: str  # "%(done)s/%(total)s rows", formatted with localised numbers
     result_url: Callable | None = None  # job -> the page that shows a finished job's result
+    follow: bool = False  # the job page opens that page by itself when the job is done
 
 
-def register(name, *, label, counts, result_url=None):
+def register(name, *, label, counts, result_url=None, follow=False):
     def decorator(run):
-        KINDS[name] = Kind(name, run, label, counts, result_url)
+        KINDS[name] = Kind(name, run, label, counts, result_url, follow)
         return run
 
     return decorator

@@ -40,7 +40,7 @@ def progress_context(job, *, follow=False):
         "percent": percent,
         "counts": counts,
         "result_url": result_url if job.state == Job.State.DONE else None,
-        "follow": follow,
+        "follow": follow and bool(kind and kind.follow),
     }
 
 

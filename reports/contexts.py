@@ -27,6 +27,11 @@ SORTS = {
 }
 
 
+def file_formats():
+    """The files a report page offers to prepare, each as a background job."""
+    return [("pdf", _("Prepare the PDF file")), ("xlsx", _("Prepare the Excel file"))]
+
+
 def _int(value, default=None):
     try:
         return int(value)
@@ -59,6 +64,7 @@ def province_page_context(*, user, query):
         .order_by("number")
         .values_list("number", flat=True),
         "query": query.urlencode(),
+        "file_formats": file_formats(),
     }
 
 
@@ -99,7 +105,7 @@ def national_page_context(*, user, query):
     sort = query.get("sort", "name")
     key = SORTS.get(sort.lstrip("-"), SORTS["name"])
     report.rows.sort(key=key, reverse=sort.startswith("-"))
-    return {**national_pdf_context(report), "sort": sort}
+    return {**national_pdf_context(report), "sort": sort, "file_formats": file_formats()}
 
 
 def national_pdf_context(report):
