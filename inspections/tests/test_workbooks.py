@@ -398,10 +398,10 @@ def test_export_and_import_cost_a_fixed_number_of_queries(
 def test_uploads_kept_for_an_unconfirmed_preview_are_deleted_after_a_day_by_the_hourly_task(
     client, round_a, staff_a, settings, tmp_path
 ):
-    from inspections.tasks import inspections_housekeeping
-
     import os
     import time
+
+    from inspections.tasks import inspections_housekeeping
 
     settings.MEDIA_ROOT = tmp_path
     stale = tmp_path / "imports" / "old.xlsx"

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from agencies.models import NATIONAL_SCOPE, Province
+from jobs.progress import TerminalProgress
 from reports import builder
 from reports.contexts import national_pdf_context, province_pdf_context
 from reports.excel import national_workbook, province_workbook
@@ -27,10 +28,16 @@ class Command(BaseCommand):
         parser.add_argument("--output", required=True, help="file to write")
 
     def handle(self, *args, **options):
+        with TerminalProgress(self.stderr, label=f"{options['output']} ") as progress:
+            self._export(progress, **options)
+
+    def _export(self, progress, **options):
+        progress(0, 2)
         today = timezone.localdate()
         fmt, year, round_number = options["format"], options["year"], options["round"]
         if options["national"]:
             report = builder.national_report(year, round_number, today=today, user=NATIONAL_SCOPE)
+            progress(1, 2)
             data = (
                 render_pdf("reports/national_pdf.html", national_pdf_context(report))
                 if fmt == "pdf"
@@ -44,10 +51,12 @@ class Command(BaseCommand):
             report = builder.province_report(
                 province, year, round_number, today=today, user=NATIONAL_SCOPE
             )
+            progress(1, 2)
             data = (
                 render_pdf("reports/province_pdf.html", province_pdf_context(report))
                 if fmt == "pdf"
                 else province_workbook(report)
             )
+        progress(2, 2)
         Path(options["output"]).write_bytes(data)
         self.stdout.write(f"{options['output']}: {len(data)} bytes")
