@@ -72,7 +72,7 @@ class Reporter:
             self._write()
 
     def __enter__(self):
-        self._write()
+        HUEY.put(_key(self.job_id), (self.done, self.total, time.time()))
         self._thread.start()
         return self
 

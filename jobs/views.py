@@ -2,7 +2,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
-from django.utils.formats import number_format
+from django.utils import numberformat
+from django.utils.formats import get_format
 from django.views.decorators.http import require_safe
 
 from jobs.models import Job
@@ -16,6 +17,17 @@ def _job(request, pk):
     return get_object_or_404(Job.objects.for_user(request.user).select_related("user"), pk=pk)
 
 
+def _grouped(number):
+    """3.200 in Vietnamese, 3,200 in English: locales name the separator, not the grouping."""
+    return numberformat.format(
+        number,
+        get_format("DECIMAL_SEPARATOR"),
+        grouping=3,
+        thousand_sep=get_format("THOUSAND_SEPARATOR"),
+        force_grouping=True,
+    )
+
+
 def progress_context(job, *, follow=False):
     """What the progress partial shows: live counts while running, the outcome after."""
     kind = kind_of(job)
@@ -27,8 +39,8 @@ def progress_context(job, *, follow=False):
     counts = ""
     if total and kind:
         counts = kind.counts % {
-            "done": number_format(done, force_grouping=True),
-            "total": number_format(total, force_grouping=True),
+            "done": _grouped(done),
+            "total": _grouped(total),
         }
     percent = 100 if job.state == Job.State.DONE else (100 * done // total if total else 0)
     result_url = kind.result_url(job) if kind and kind.result_url else None

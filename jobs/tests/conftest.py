@@ -25,7 +25,8 @@ def database_url():
         return f"sqlite:///{db['NAME']}"
     user = quote(db["USER"] or "")
     password = quote(db["PASSWORD"] or "")
-    return f"postgres://{user}:{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    host, port = db["HOST"] or "127.0.0.1", db["PORT"] or 5432
+    return f"postgres://{user}:{password}@{host}:{port}/{db['NAME']}"
 
 
 class Consumer:
