@@ -184,7 +184,8 @@ def test_finished_jobs_and_their_files_are_deleted_after_the_retention_period(
     settings.JOB_RETENTION_DAYS = 7
     now = timezone.now()
     jobs = {}
-    for name, days, state in [("old", 8, "done"), ("recent", 6, "failed"), ("running", 30, "running")]:  # fmt: skip
+    cases = [("old", 8, "done"), ("recent", 6, "failed"), ("running", 30, "running")]
+    for name, days, state in cases:
         job = Job(
             user=staff_a, kind="x", state=state, created_at=now - datetime.timedelta(days=days)
         )
