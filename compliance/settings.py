@@ -186,3 +186,10 @@ JOB_HEARTBEAT_SECONDS = float(env("JOB_HEARTBEAT_SECONDS", "5"))
 JOB_STALL_SECONDS = int(env("JOB_STALL_SECONDS", "120"))
 # Workbooks at least this large are previewed and imported on the queue, not in the request.
 WORKBOOK_JOB_MIN_BYTES = int(env("WORKBOOK_JOB_MIN_BYTES", str(200 * 1024)))
+if _database["ENGINE"].endswith("sqlite3"):
+    # A consumer writes while the web server reads: with WAL, pages (and progress polls)
+    # keep reading during a long import; IMMEDIATE transactions wait for the write lock
+    # (up to the timeout) instead of failing when two writers meet.
+    _database.setdefault("OPTIONS", {}).update(
+        {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE", "timeout": 20}
+    )

@@ -305,3 +305,34 @@ def test_file_over_the_size_limit_is_refused_in_the_admin(admin_client, province
     assert form.errors["import_file"] == ["The file is 1.1 MB; the limit is 1 MB."]
     assert "The file is 1.1 MB; the limit is 1 MB." in page_text(response)
     assert not Agency.objects.exists()
+
+
+def test_the_upload_only_queues_the_preview_whatever_the_size(
+    admin_client, provinces, queue_paused, django_assert_max_num_queries
+):
+    upload = csv_upload([agency_row(f"33-N{n:05d}") for n in range(15_000)])
+
+    # Session, user, the duplicate check and the insert: nothing reads the rows.
+    with django_assert_max_num_queries(8):
+        response = post_import(admin_client, upload)
+
+    assert response.status_code == 302
+    job = Job.objects.get()
+    assert (job.kind, job.state, job.done) == (PREVIEW, Job.State.QUEUED, 0)
+    assert not Agency.objects.exists()
+
+
+def test_the_preview_of_thousands_of_changed_rows_is_a_small_page(admin_client, provinces):
+    Agency.objects.bulk_create(
+        Agency(code=f"33-C{n:05d}", name=f"Sở cũ {n}", level="department", province=provinces[0])
+        for n in range(3000)
+    )
+    upload = csv_upload([agency_row(f"33-C{n:05d}", name=f"Sở mới {n}") for n in range(3000)])
+
+    response, preview = preview_after(admin_client, post_import(admin_client, upload))
+
+    assert preview.data["changed"] == 3000
+    assert len(response.content) < 100_000
+    assert page_text(response).count("<del>Sở cũ") == 50
+    last = admin_client.get(reverse(PREVIEW_URL, args=[preview.pk]), {"page": 60})
+    assert "<del>Sở cũ 2999</del>" in page_text(last)
