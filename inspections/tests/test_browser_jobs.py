@@ -1,13 +1,14 @@
-"""In a real headless Chromium, with a real consumer: the admin watches the progress bar of a
-15,000-row import move to the preview, confirms, and a report file's download appears."""
+"""Jobs in a real headless Chromium (shared with test_browser.py) and a real consumer: the
+admin watches the progress bar of a 15,000-row import move to the preview, confirms, and a
+report file's download appears."""
 
 import pytest
 from django.urls import reverse
 from playwright.sync_api import Error as PlaywrightError
 
 from agencies.models import Agency
-from inspections.tests.conftest import browser  # noqa: F401  (the session's Chromium)
 from inspections.tests.test_browser import log_in
+from jobs.tests.conftest import live_queue  # noqa: F401  (a real consumer process)
 from jobs.tests.test_consumer import agencies_csv
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -31,7 +32,7 @@ def seen_progress(page, until_url_part, timeout=120):
 
 @pytest.mark.parametrize("live_queue", ["sqlite"], indirect=True)
 def test_admin_watches_an_import_and_downloads_a_report_file(
-    live_queue,
+    live_queue,  # noqa: F811
     live_server,
     browser,
     admin_user,
