@@ -50,7 +50,7 @@ bench: $(VENV)/.requirements-dev
 	$(PY) bench/import_agencies.py
 	$(PY) bench/round_page.py
 	$(PY) bench/workbooks.py
-	$(PY) bench/queue.py
+	$(PY) bench/job_queue.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -172,7 +172,10 @@ HUEY = {
     "utc": True,
     **({"url": REDIS_URL} if REDIS_URL else {"filename": HUEY_FILE}),
     "consumer": {
-        "workers": int(env("HUEY_WORKERS", "2")),
+        # On SQLite one writer at a time anyway: more workers would only wait for the lock.
+        "workers": int(
+            env("HUEY_WORKERS", "1" if _database["ENGINE"].endswith("sqlite3") else "4")
+        ),
         "worker_type": "thread",
         "periodic": True,
     },

@@ -6,7 +6,9 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 from jobs import runner
 
 
-@db_task()
+# A claim that fails (e.g. SQLite busy past its timeout) is tried again; a claimed job
+# never runs twice, so retrying is safe.
+@db_task(retries=3, retry_delay=10)
 def run_job(job_id):
     runner.execute(job_id)
 
