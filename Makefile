@@ -27,8 +27,8 @@ setup: $(VENV)/.requirements
 	$(PY) manage.py load_demo
 
 run: setup
-	@echo "Serving on http://127.0.0.1:8000 (Ctrl+C to stop)"
-	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:8000
+	@echo "Serving on http://127.0.0.1:8000 with a queue consumer (Ctrl+C stops both)"
+	DEBUG=$${DEBUG:-1} PY=$(PY) scripts/run
 
 lint: $(VENV)/.requirements-dev
 	$(VENV)/bin/ruff check .
@@ -50,6 +50,7 @@ bench: $(VENV)/.requirements-dev
 	$(PY) bench/import_agencies.py
 	$(PY) bench/round_page.py
 	$(PY) bench/workbooks.py
+	$(PY) bench/job_queue.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

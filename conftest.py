@@ -1,6 +1,10 @@
 """Shared personas and settings for every app's tests; the data builders are in
 agencies/tests/factories.py and inspections/tests/factories.py."""
 
+import shutil
+import tempfile
+from pathlib import Path
+
 import pytest
 from django.utils import translation
 
@@ -65,3 +69,41 @@ def _test_settings(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """On SQLite the test database is a file (in shared memory where there is some), so the
+    queue tests' consumer process can open it; pytest-django's default is private memory."""
+    from django.db import connections
+
+    database = connections["default"].settings_dict
+    if database["ENGINE"].endswith("sqlite3"):
+        folder = Path(tempfile.mkdtemp(dir="/dev/shm" if Path("/dev/shm").is_dir() else None))
+        database.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")
+        yield
+        shutil.rmtree(folder, ignore_errors=True)
+    else:
+        yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _queue_in_memory():
+    """Jobs run inside the request, in memory, unless a test starts a real consumer
+    (jobs/tests/test_consumer.py)."""
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True
+    return
+
+
+@pytest.fixture
+def queue_paused():
+    """Jobs stay queued, as when no consumer has picked them up yet."""
+    from huey.contrib.djhuey import HUEY
+    from huey.storage import MemoryStorage
+
+    HUEY.immediate = False
+    HUEY.storage = MemoryStorage(HUEY.name)
+    yield HUEY
+    HUEY.immediate = True

@@ -1,12 +1,12 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ImportForm
 
+from agencies import admin_import
 from agencies.forms import AgencyAdminForm, ProvinceAdminForm
 from agencies.models import Agency, Profile, Province
 from agencies.resources import AgencyResource, check_headers, import_limits
-from agencies.services import import_notes
 from compliance.spreadsheets import CSV_BOM, FileRefused, read_table, validate_upload_size
 
 
@@ -66,21 +66,18 @@ class AgencyAdmin(ImportExportModelAdmin):
     raw_id_fields = ["parent"]
     readonly_fields = ["search_text", "sort_key"]
 
+    # The import runs on the queue: see agencies/admin_import.py.
+    def get_urls(self):
+        return admin_import.urls(self) + super().get_urls()
+
+    def import_action(self, request, **kwargs):
+        return admin_import.upload(self, request, form_page=super().import_action)
+
+    def process_import(self, request, **kwargs):
+        return admin_import.confirm(self, request)
+
     def get_import_resource_kwargs(self, request, **kwargs):
         return {**super().get_import_resource_kwargs(request, **kwargs), "preview": True}
-
-    def import_action(self, request, *args, **kwargs):
-        response = super().import_action(request, *args, **kwargs)
-        # The preview says which rows an old province code filed under today's province.
-        result = (getattr(response, "context_data", None) or {}).get("result")
-        for line in import_notes(result):
-            messages.info(request, line)
-        return response
-
-    def add_success_message(self, result, request):
-        super().add_success_message(result, request)
-        for line in import_notes(result):
-            messages.info(request, line)
 
     def add_data_read_fail_error_to_form(self, form, error):
         if isinstance(error, FileRefused):

@@ -211,3 +211,41 @@ PHOTO_QUALITY = float(env("PHOTO_QUALITY", "0.85"))
 # A report names the agencies behind a shortfall ("Tuy nhiên, có …") when there are at most
 # this many; more are counted only (the appendix lists every agency).
 REPORT_NAME_AGENCIES_UP_TO = int(env("REPORT_NAME_AGENCIES_UP_TO", "5"))
+
+# -- Background jobs -----------------------------------------------------------------------
+# Huey: with REDIS_URL, every app server and consumer shares one Redis queue; without it,
+# Huey's own SQLite file beside the database, so `make run` needs no other server.
+INSTALLED_APPS += ["huey.contrib.djhuey", "jobs"]
+REDIS_URL = env("REDIS_URL")
+_database = DATABASES["default"]
+HUEY_FILE = env(
+    "HUEY_FILE",
+    str(Path(_database["NAME"]).with_suffix(".huey.sqlite3"))
+    if _database["ENGINE"].endswith("sqlite3") and str(_database["NAME"]).startswith("/")
+    else str(BASE_DIR / "huey.sqlite3"),
+)
+HUEY = {
+    "huey_class": "huey.RedisHuey" if REDIS_URL else "huey.SqliteHuey",
+    "name": env("HUEY_NAME", "compliance"),
+    # Tasks run inside the caller, in memory: for unit tests and one-off debugging only.
+    "immediate": env_bool("HUEY_IMMEDIATE"),
+    "utc": True,
+    **({"url": REDIS_URL} if REDIS_URL else {"filename": HUEY_FILE}),
+    "consumer": {
+        # On SQLite one writer at a time anyway: more workers would only wait for the lock.
+        "workers": int(
+            env("HUEY_WORKERS", "1" if _database["ENGINE"].endswith("sqlite3") else "4")
+        ),
+        "worker_type": "thread",
+        "periodic": True,
+    },
+}
+# Who sees every job (the others see their own): the admin role's rule.
+JOBS_SEE_ALL = "agencies.models.can_administer"
+# Finished jobs and their files are deleted after this many days.
+JOB_RETENTION_DAYS = int(env("JOB_RETENTION_DAYS", "7"))
+# A running job renews its heartbeat this often; one silent for JOB_STALL_SECONDS is failed.
+JOB_HEARTBEAT_SECONDS = float(env("JOB_HEARTBEAT_SECONDS", "5"))
+JOB_STALL_SECONDS = int(env("JOB_STALL_SECONDS", "120"))
+# Workbooks at least this large are previewed and imported on the queue, not in the request.
+WORKBOOK_JOB_MIN_BYTES = int(env("WORKBOOK_JOB_MIN_BYTES", str(200 * 1024)))

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("agencies.urls")),
     path("", include("inspections.urls")),
     path("", include("reports.urls")),
+    path("jobs/", include("jobs.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path(settings.ADMIN_URL, admin.site.urls),

@@ -1,5 +1,6 @@
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -34,7 +35,10 @@ from inspections.models import (
     Inspection,
     Round,
 )
+from inspections.tasks import WORKBOOK_IMPORT, WORKBOOK_PREVIEW
 from inspections.uploads import check_upload
+from jobs.models import Job
+from jobs.services import job_start
 
 ANSWERED = ~Q(answers__result="")
 
@@ -578,10 +582,44 @@ def round_import(request, pk):
     context = {"round": round_}
     if request.method == "POST":
         form = WorkbookUploadForm(request.POST, request.FILES)
+        if form.is_valid() and form.cleaned_data["file"].size >= settings.WORKBOOK_JOB_MIN_BYTES:
+            return _queue_preview(request, round_, **form.cleaned_data)
         if form.is_valid():
             context.update(_import_preview(request, round_, **form.cleaned_data))
+    elif request.GET.get("job"):
+        context.update(_queued_preview(request, round_, request.GET["job"]))
     context["form"] = form
     return render(request, "inspections/round_import.html", context)
+
+
+def _queue_preview(request, round_, *, file, submit):
+    """A large workbook is previewed on the queue; the job page comes back here when done."""
+    job = job_start(
+        user=request.user,
+        kind=WORKBOOK_PREVIEW,
+        params={"round": round_.pk, "submit": submit},
+        source=file.read(),
+        source_name=file.name,
+    )
+    return redirect("job_detail", pk=job.pk)
+
+
+def _preview_job(request, round_, job_id):
+    if not str(job_id).isdigit():
+        raise Http404
+    return get_object_or_404(
+        Job.objects.for_user(request.user).filter(
+            kind=WORKBOOK_PREVIEW, state=Job.State.DONE, params__round=round_.pk
+        ),
+        pk=job_id,
+    )
+
+
+def _queued_preview(request, round_, job_id):
+    job = _preview_job(request, round_, job_id)
+    if "problems" in job.data:
+        return {"problems": job.data["problems"]}
+    return {"report": job.data, "job": job, "filename": job.source_name}
 
 
 def _import_preview(request, round_, *, file, submit):
@@ -600,7 +638,6 @@ def _import_preview(request, round_, *, file, submit):
         )
     except FileRefused as refused:
         return {"problems": refused.problems}
-    housekeeping.delete_stale()
     token = uuid.uuid4().hex
     path = default_storage.save(f"{housekeeping.PREVIEW_UPLOADS}/{token}.xlsx", ContentFile(data))
     pending = request.session.get("workbook_imports", {})
@@ -616,6 +653,18 @@ def round_import_confirm(request, pk):
     round_ = _round(request, pk)
     if not round_.can_import_workbook(request.user):
         raise Http404
+    if request.POST.get("job"):
+        preview = _preview_job(request, round_, request.POST["job"])
+        with preview.source.open("rb") as handle:
+            data = handle.read()
+        job = job_start(
+            user=request.user,
+            kind=WORKBOOK_IMPORT,
+            params={"round": round_.pk, "submit": preview.params["submit"], "preview": preview.pk},
+            source=data,
+            source_name=preview.source_name,
+        )
+        return redirect("job_detail", pk=job.pk)
     pending = request.session.get("workbook_imports", {})
     stored = pending.pop(request.POST.get("token", ""), None)
     request.session["workbook_imports"] = pending

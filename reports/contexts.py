@@ -34,6 +34,15 @@ SORTS = {
 }
 
 
+def file_formats(*, national=False):
+    """The files a report page offers to prepare, each as a background job; the national
+    report is a table, not a document to sign, so it has no Word file."""
+    formats = [("pdf", _("Prepare the PDF file")), ("xlsx", _("Prepare the Excel file"))]
+    if not national:
+        formats.insert(1, ("docx", _("Prepare the Word file")))
+    return formats
+
+
 def _int(value, default=None):
     try:
         return int(value)
@@ -68,6 +77,7 @@ def province_page_context(*, user, query):
         "query": query.urlencode(),
         "can_edit_report": can_edit_report(user, province),
         "can_record_announcements": can_record_announcements(user),
+        "file_formats": file_formats(),
     }
 
 
@@ -123,7 +133,11 @@ def national_page_context(*, user, query):
     sort = query.get("sort", "name")
     key = SORTS.get(sort.lstrip("-"), SORTS["name"])
     report.rows.sort(key=key, reverse=sort.startswith("-"))
-    return {**national_pdf_context(report), "sort": sort}
+    return {
+        **national_pdf_context(report),
+        "sort": sort,
+        "file_formats": file_formats(national=True),
+    }
 
 
 def national_pdf_context(report):

@@ -29,10 +29,16 @@ urlpatterns = [
         views.unrecorded_announcements,
         name="report_unrecorded_announcements",
     ),
+    path("reports/prepare.<format:fmt>", views.province_prepare, name="province_report_prepare"),
     path("reports/national/", views.national_report, name="national_report"),
     path(
         "reports/national/download.<format:fmt>",
         views.national_download,
         name="national_report_download",
+    ),
+    path(
+        "reports/national/prepare.<format:fmt>",
+        views.national_prepare,
+        name="national_report_prepare",
     ),
 ]

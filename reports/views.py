@@ -1,28 +1,22 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from agencies.models import can_edit_report
+from agencies.models import Province, can_edit_report, can_read_national, can_read_reports
 from agencies.models import can_record_announcements as can_record
-from compliance.spreadsheets import XLSX_CONTENT_TYPE as XLSX
+from jobs.services import job_start
 from reports import builder
 from reports.contexts import national_page_context, province_page_context, report_period
 from reports.document import draft_for, suggested_recommendations, suggested_shortcomings
-from reports.excel import national_workbook, province_workbook
+from reports.files import CONTENT_TYPES, national_file, province_file
 from reports.forms import IssuingDetailsForm, ReportDraftForm
 from reports.models import IssuingDetails
-from reports.pdf import province_pdf, render_pdf
-from reports.word import province_docx
-
-CONTENT_TYPES = {
-    "pdf": "application/pdf",
-    "xlsx": XLSX,
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
+from reports.tasks import NATIONAL_FILE, PROVINCE_FILE
 
 
 @login_required
@@ -34,20 +28,12 @@ def province_report(request):
 @login_required
 def province_download(request, fmt):
     context = province_page_context(user=request.user, query=request.GET)
-    report = context["report"]
-    name = f"bao-cao-iso-{report.province.code}-{report.year}"
-    if report.round_number is not None:
-        name += f"-dot-{report.round_number}"
-    if fmt == "pdf":
-        return _attachment(province_pdf(report), name, fmt)
-    if fmt == "docx":
-        return _attachment(province_docx(report), name, fmt)
-    return _attachment(province_workbook(report), name, fmt)
+    return _attachment(*province_file(context, fmt), fmt)
 
 
 def _attachment(data, name, fmt):
     response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
@@ -60,13 +46,9 @@ def national_report(request):
 @login_required
 def national_download(request, fmt):
     context = national_page_context(user=request.user, query=request.GET)
-    report = context["report"]
-    name = f"bao-cao-iso-toan-quoc-{report.year}"
-    if fmt == "pdf":
-        return _attachment(render_pdf("reports/national_pdf.html", context), name, fmt)
     if fmt == "docx":
         raise Http404  # the national dashboard is a table, not a document to sign
-    return _attachment(national_workbook(report), name, fmt)
+    return _attachment(*national_file(context, fmt), fmt)
 
 
 def _report_url(province, year, round_number):
@@ -138,3 +120,30 @@ def unrecorded_announcements(request):
             "back": request.get_full_path(),
         },
     )
+
+
+def _report_query(request, names):
+    return {name: request.POST[name] for name in names if request.POST.get(name)}
+
+
+@login_required
+@require_POST
+def province_prepare(request, fmt):
+    """Queue the province file; the job page offers it when it is ready."""
+    if not can_read_reports(request.user):
+        raise Http404
+    query = _report_query(request, ["province", "year", "round"])
+    get_object_or_404(Province.objects.for_user(request.user), code=query.get("province"))
+    job = job_start(user=request.user, kind=PROVINCE_FILE, params={"format": fmt, "query": query})
+    return redirect("job_detail", pk=job.pk)
+
+
+@login_required
+@require_POST
+def national_prepare(request, fmt):
+    """Queue the national file; the job page offers it when it is ready."""
+    if not can_read_national(request.user) or fmt == "docx":
+        raise Http404
+    query = _report_query(request, ["year", "round"])
+    job = job_start(user=request.user, kind=NATIONAL_FILE, params={"format": fmt, "query": query})
+    return redirect("job_detail", pk=job.pk)

@@ -395,11 +395,13 @@ def test_export_and_import_cost_a_fixed_number_of_queries(
     assert Inspection.history.filter(status="submitted").count() == 40
 
 
-def test_uploads_kept_for_an_unconfirmed_preview_are_deleted_after_a_day(
+def test_uploads_kept_for_an_unconfirmed_preview_are_deleted_after_a_day_by_the_hourly_task(
     client, round_a, staff_a, settings, tmp_path
 ):
     import os
     import time
+
+    from inspections.tasks import inspections_housekeeping
 
     settings.MEDIA_ROOT = tmp_path
     stale = tmp_path / "imports" / "old.xlsx"
@@ -413,6 +415,10 @@ def test_uploads_kept_for_an_unconfirmed_preview_are_deleted_after_a_day(
     upload = io.BytesIO(fill(workbook_bytes(round_a), {"33-SNV": all_conforming()}))
     upload.name = "filled.xlsx"
     client.post(reverse("round_import", args=[round_a.pk]), {"file": upload})
+    assert (tmp_path / "imports" / "old.xlsx").exists()  # requests no longer clean up
+
+    inspections_housekeeping.call_local()
+
     names = sorted(p.name for p in (tmp_path / "imports").iterdir())
     assert "old.xlsx" not in names
     assert "recent.xlsx" in names
@@ -495,6 +501,8 @@ def test_import_checklists_refuses_an_oversized_file_in_words_before_reading_it(
 def test_autosave_keys_older_than_the_window_are_deleted_with_stale_uploads(
     client, round_a, staff_a, settings, tmp_path
 ):
+    from inspections.tasks import inspections_housekeeping
+
     settings.MEDIA_ROOT = tmp_path
     settings.SAVE_KEY_DAYS = 30
     answer = round_a.inspections.get(agency__code="33-SNV").answers.get(criterion__code="CB01")
@@ -505,10 +513,7 @@ def test_autosave_keys_older_than_the_window_are_deleted_with_stale_uploads(
     for name, days in ages.items():
         created = now - datetime.timedelta(days=days)
         SaveKey.objects.filter(pk=keys[name].pk).update(created_at=created)
-    client.force_login(staff_a)
-    upload = io.BytesIO(fill(workbook_bytes(round_a), {"33-SNV": all_conforming()}))
-    upload.name = "filled.xlsx"
-    client.post(reverse("round_import", args=[round_a.pk]), {"file": upload})
+    inspections_housekeeping.call_local()
     assert set(SaveKey.objects.values_list("pk", flat=True)) == {
         keys["within"].pk, keys["today"].pk}  # fmt: skip
     settings.SAVE_KEY_DAYS = 7

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from agencies.services import agencies_import_file, import_notes
 from compliance.spreadsheets import FileRefused
+from jobs.progress import TerminalProgress
 
 
 class Command(BaseCommand):
@@ -26,7 +27,9 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"{file}: no such file")
         try:
-            result = agencies_import_file(path=path, dry_run=dry_run)
+            # A bar on stderr when it is a terminal; scripts and logs get only the summary.
+            with TerminalProgress(self.stderr, label=f"{path.name} ") as progress:
+                result = agencies_import_file(path=path, dry_run=dry_run, progress=progress)
         except FileRefused as refused:
             for line in refused.problems:
                 self.stderr.write(line)

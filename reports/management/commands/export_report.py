@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from agencies.models import NATIONAL_SCOPE, Province
+from jobs.progress import TerminalProgress
 from reports import builder
 from reports.contexts import national_pdf_context
 from reports.excel import national_workbook, province_workbook
@@ -30,12 +31,18 @@ class Command(BaseCommand):
         parser.add_argument("--output", required=True, help="file to write")
 
     def handle(self, *args, **options):
+        with TerminalProgress(self.stderr, label=f"{options['output']} ") as progress:
+            self._export(progress, **options)
+
+    def _export(self, progress, **options):
+        progress(0, 2)
         today = timezone.localdate()
         fmt, year, round_number = options["format"], options["year"], options["round"]
         if options["national"] and fmt == "docx":
             raise CommandError("--format docx: only a province's report is a Word document")
         if options["national"]:
             report = builder.national_report(year, round_number, today=today, user=NATIONAL_SCOPE)
+            progress(1, 2)
             data = (
                 render_pdf("reports/national_pdf.html", national_pdf_context(report))
                 if fmt == "pdf"
@@ -49,6 +56,8 @@ class Command(BaseCommand):
             report = builder.province_report(
                 province, year, round_number, today=today, user=NATIONAL_SCOPE
             )
+            progress(1, 2)
             data = PROVINCE_RENDERERS[fmt](report)
+        progress(2, 2)
         Path(options["output"]).write_bytes(data)
         self.stdout.write(f"{options['output']}: {len(data)} bytes")
