@@ -1,5 +1,6 @@
-"""The admin's agency import refuses every hostile file as a form error: no 500, no preview,
-nothing written. The files and their refusals are those of compliance/tests/hostile.py."""
+"""The admin's agency import refuses every hostile file: the queued preview lists the one-line
+refusal instead of changes, offers no confirmation, and nothing is written; no 500. The files
+and their refusals are those of compliance/tests/hostile.py."""
 
 import pytest
 from django.conf import settings
@@ -7,7 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from agencies.models import Agency
+from agencies.tasks import PREVIEW
 from compliance.tests.hostile import agency_lists
+from jobs.models import Job
 
 pytestmark = pytest.mark.django_db
 FORMATS = {"xlsx": "0", "csv": "1"}  # indexes into AgencyAdmin.formats
@@ -24,7 +27,7 @@ def admin_client(client, admin_user):
 @pytest.mark.parametrize(
     ("ident", "name", "data", "says"), AGENCY_LISTS, ids=[a[0] for a in AGENCY_LISTS]
 )
-def test_admin_import_refuses_each_hostile_file_as_a_form_error(
+def test_admin_import_refuses_each_hostile_file_in_its_preview(
     admin_client, ident, name, data, says
 ):
     kind = name.rsplit(".", 1)[1]
@@ -33,10 +36,14 @@ def test_admin_import_refuses_each_hostile_file_as_a_form_error(
         reverse("admin:agencies_agency_import"),
         {"resource": "0", "format": FORMATS[kind], "import_file": upload},
     )
-    assert response.status_code == 200
-    assert response.context.get("confirm_form") is None
-    errors = response.context["form"].errors["import_file"]
-    # The admin's reader does not see the upload's name; it calls it upload.<kind>.
-    assert len(errors) == 1
-    assert errors[0].startswith(says.replace(name, f"upload.{kind}", 1))
+
+    # The upload only queues the preview (run at once in tests); the preview is the refusal.
+    assert response.status_code == 302
+    job = Job.objects.get(kind=PREVIEW)
+    assert job.state == Job.State.DONE, job.message
+    (problem,) = job.data["problems"]
+    assert problem.startswith(says)
+    page = admin_client.get(reverse("admin:agencies_agency_import_preview", args=[job.pk]))
+    assert page.status_code == 200
+    assert not page.context["can_confirm"]
     assert not Agency.objects.exists()
