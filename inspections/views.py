@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
 from django.db.models import Case, Count, Prefetch, Q, When
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -26,7 +27,7 @@ from inspections.forms import (
     RoundForm,
     WorkbookUploadForm,
 )
-from inspections.history import inspection_history
+from inspections.history import RECENT, inspection_history
 from inspections.models import (
     Answer,
     Evidence,
@@ -37,6 +38,7 @@ from inspections.models import (
 from inspections.uploads import check_upload
 
 ANSWERED = ~Q(answers__result="")
+HISTORY_PAGE_SIZE = 100
 
 
 def _planning_province(request):
@@ -214,6 +216,8 @@ def inspection_detail(request, pk):
     findings = list(inspection.findings.select_related("answer__criterion"))
     can_edit = inspection.can_edit(request.user)
     today = timezone.localdate()
+    # The latest entries only, so the page does not grow with every save.
+    history = inspection_history(inspection, limit=RECENT + 1)
     return render(
         request,
         "inspections/inspection_detail.html",
@@ -227,10 +231,26 @@ def inspection_detail(request, pk):
             and inspection.can_review(request.user),
             "return_form": ReturnForm(initial={"version": inspection.version}),
             "findings": [(f, f.is_overdue(today)) for f in findings],
-            "history": inspection_history(inspection),
+            "history": history[:RECENT],
+            "more_history": len(history) > RECENT,
             "js_texts": _checklist_texts(),
             "offline": offline.page_settings(request),
         },
+    )
+
+
+@login_required
+@require_safe
+def inspection_history_page(request, pk):
+    """Every entry of an inspection's history, a page at a time."""
+    inspection = _inspection(request, pk)
+    page = Paginator(inspection_history(inspection), HISTORY_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "inspections/inspection_history.html",
+        {"inspection": inspection, "page": page, "history": page.object_list},
     )
 
 
@@ -260,8 +280,8 @@ def _checklist_texts():
     }
 
 
-def _answer_json(answer, inspection):
-    answered = inspection.answers.exclude(result="").count()
+def _answer_json(answer):
+    """An answer as the autosave script reads it; `answer.answered` is set by the save."""
     return {
         "id": answer.pk,
         "version": answer.version,
@@ -274,15 +294,16 @@ def _answer_json(answer, inspection):
             if answer.answered_at
             else ""
         ),
-        "answered": answered,
+        "answered": answer.answered,
     }
 
 
 @login_required
 @require_POST
 def answer_save(request, pk, answer_pk):
-    inspection = _inspection(request, pk)
-    answer = get_object_or_404(inspection.answers.select_related("answered_by"), pk=answer_pk)
+    # The service loads the answer, scoped and locked, in its one query: a row of another
+    # inspection, or one the user may not see, is a 404.
+    answer = Answer(pk=answer_pk, inspection_id=pk)
     try:
         base_version = int(request.POST["version"])
         key = request.POST.get("key") or None
@@ -293,14 +314,17 @@ def answer_save(request, pk, answer_pk):
             note=request.POST.get("note", ""),
             base_version=base_version,
             key=key,
+            scoped=True,
         )
+    except Answer.DoesNotExist:
+        raise Http404 from None
     except (KeyError, ValueError, ValidationError) as error:
         message = "; ".join(error.messages) if isinstance(error, ValidationError) else ""
         return JsonResponse({"error": message or _("The request was incomplete.")}, status=400)
     except PermissionDenied:
         return JsonResponse({"error": _("This checklist can no longer be changed.")}, status=403)
     except services.Conflict as conflict:
-        current = _answer_json(conflict.answer, inspection)
+        current = _answer_json(conflict.answer)
         return JsonResponse(
             {
                 "error": _(
@@ -316,7 +340,7 @@ def answer_save(request, pk, answer_pk):
             },
             status=409,
         )
-    return JsonResponse(_answer_json(answer, inspection))
+    return JsonResponse(_answer_json(answer))
 
 
 @login_required
