@@ -1,12 +1,14 @@
 import uuid
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, Prefetch, Q, When
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, Subquery, When
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -39,6 +41,7 @@ from inspections.uploads import check_upload
 
 ANSWERED = ~Q(answers__result="")
 HISTORY_PAGE_SIZE = 100
+ROUND_PAGE_SIZE = 50
 
 
 def _planning_province(request):
@@ -155,44 +158,98 @@ def _round(request, pk):
 
 @login_required
 def round_detail(request, pk):
+    """A round's inspections, a page at a time, filtered on the server, with the number
+    in each state at the top: a fixed number of queries whatever the round's size."""
     round_ = _round(request, pk)
     today = timezone.localdate()
+    params = request.GET
+    # `answered` is 1 when any criterion is answered: all Inspection.state needs, and far
+    # cheaper than counting the answers of every inspection of a large round.
+    answered = Exists(Answer.objects.filter(inspection=OuterRef("pk")).exclude(result=""))
     inspections = (
         Inspection.objects.for_user(request.user)
         .filter(round=round_)
-        .select_related("agency")
-        .prefetch_related("inspectors")
-        .annotate(
-            answered=Count("answers", filter=ANSWERED, distinct=True),
-            overdue=Count(
-                "findings",
-                filter=Finding.overdue_condition(today, prefix="findings__"),
-                distinct=True,
-            ),
-        )
-        .order_by("agency__sort_key")
+        .annotate(answered=Case(When(answered, then=1), default=0))
     )
-    state = request.GET.get("state", "")
+    inspections, filters = _round_filters(inspections, round_, params)
+    counts = _state_counts(inspections)
+    overdue = Finding.objects.filter(Finding.overdue_condition(today), inspection=OuterRef("pk"))
+    counts["overdue"] = inspections.filter(Exists(overdue)).count()
+    state = params.get("state", "")
     if state in Inspection.State.values:
         inspections = inspections.filter(Inspection.state_condition(state))
     elif state == "overdue":
-        inspections = inspections.filter(overdue__gt=0)
+        inspections = inspections.filter(Exists(overdue))
+    overdue_count = overdue.order_by().values("inspection").annotate(n=Count("pk")).values("n")
+    inspections = (
+        inspections.select_related("agency")
+        .prefetch_related("inspectors")
+        .annotate(overdue=Coalesce(Subquery(overdue_count), 0))
+        .order_by("agency__sort_key", "pk")
+    )
+    paginator = Paginator(inspections, ROUND_PAGE_SIZE)
+    total = sum(n for key, n in counts.items() if key != "overdue")
+    # Known from the counts above: no COUNT over the round again.
+    paginator.count = counts.get(state, total)
+    page = paginator.get_page(params.get("page"))
     rows = []
-    for inspection in inspections:
+    for inspection in page:
         shown = inspection.state(inspection.answered)
         rows.append((inspection, shown, shown.label))
+    query = params.copy()
+    query.pop("page", None)
     return render(
         request,
         "inspections/round_detail.html",
         {
             "round": round_,
             "rows": rows,
+            "page": page,
+            "query": query.urlencode(),
             "state": state,
+            "counts": counts,
+            "total": total,
             "labels": dict(Inspection.State.choices),
             "can_manage": round_.can_manage(request.user),
             "can_import": round_.can_import_workbook(request.user),
+            **filters,
         },
     )
+
+
+def _round_filters(inspections, round_, params):
+    """The round page's filters other than the state: level, inspector, agency search."""
+    level = params.get("level", "")
+    if level in Agency.Level.values:
+        inspections = inspections.filter(agency__level=level)
+    assigned = Inspection.inspectors.through.objects.filter(inspection__round=round_)
+    inspectors = get_user_model().objects.filter(pk__in=assigned.values("user_id"))
+    inspectors = list(inspectors.order_by("username"))
+    inspector = params.get("inspector", "")
+    if inspector in {str(user.pk) for user in inspectors}:
+        inspections = inspections.filter(
+            pk__in=assigned.filter(user_id=inspector).values("inspection_id")
+        )
+    search = params.get("q", "").strip()
+    if search:
+        inspections = inspections.filter(agency__in=Agency.objects.search(search))
+    return inspections, {
+        "level": level,
+        "levels": Agency.Level.choices,
+        "inspector": inspector,
+        "inspectors": inspectors,
+        "search": search,
+    }
+
+
+def _state_counts(inspections):
+    """How many inspections are in each state of Inspection.State, in one query."""
+    counts = dict.fromkeys(Inspection.State.values, 0)
+    groups = inspections.values("status", "answered").annotate(n=Count("pk")).order_by()
+    for group in groups:
+        probe = Inspection(status=group["status"])
+        counts[probe.state(group["answered"])] += group["n"]
+    return counts
 
 
 def _inspection(request, pk):
