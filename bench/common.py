@@ -116,6 +116,7 @@ def setup_django():
 def run(script, measure, headline, add_arguments=None):
     parser = argparse.ArgumentParser()
     parser.add_argument("--pg", default=DEFAULT_PG)
+    parser.add_argument("--db", choices=["both", "sqlite", "pg"], default="both")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     if add_arguments:
         add_arguments(parser)
@@ -126,8 +127,10 @@ def run(script, measure, headline, add_arguments=None):
         return
     print(headline(args))
     with tempfile.TemporaryDirectory() as folder:
-        targets = [f"sqlite:///{folder}/bench.sqlite3"]
-        if reset_postgres(args.pg):
+        targets = [f"sqlite:///{folder}/bench.sqlite3"] if args.db != "pg" else []
+        if args.db == "sqlite":
+            pass
+        elif reset_postgres(args.pg):
             targets.append(args.pg)
         else:
             print("PostgreSQL not reachable: skipped")

@@ -108,13 +108,14 @@ COUNTED = """
 SECTIONS = {
     "rounds": "SELECT number FROM inspections_round "
     "WHERE year = %(year)s AND province_id = %(province)s ORDER BY number",
-    "by_level": f"SELECT level, COUNT(*) FROM ({COUNTED}) c GROUP BY level",
+    # The counted inspections read once; levels, ratings and names are tallied from them.
+    "counted": f"SELECT id, level, rating, name FROM ({COUNTED}) c ORDER BY sort_key",
     "not_finished": "SELECT COUNT(*) FROM inspections_inspection i "
     "JOIN inspections_round r ON r.id = i.round_id "
     "WHERE r.year = %(year)s AND r.province_id = %(province)s "
     "AND i.status NOT IN ('submitted', 'approved')",
     # Answers counted per criterion first, the twelve criteria joined after.
-    "criteria": f"""
+    "criteria": """
         SELECT k.code, MIN(k.title), SUM(x.c), SUM(x.p), SUM(x.n), SUM(x.na)
         FROM (
           SELECT criterion_id,
@@ -123,12 +124,10 @@ SECTIONS = {
             SUM(CASE WHEN result = 'nonconforming' THEN 1 ELSE 0 END) AS n,
             SUM(CASE WHEN result = 'not_applicable' THEN 1 ELSE 0 END) AS na
           FROM inspections_answer
-          WHERE inspection_id IN (SELECT id FROM ({COUNTED}) c)
+          WHERE inspection_id IN (%(ids)s)
           GROUP BY criterion_id
         ) x JOIN inspections_criterion k ON k.id = x.criterion_id
         GROUP BY k.code ORDER BY MIN(k."order"), k.code""",
-    "ratings": f"SELECT rating, COUNT(*) FROM ({COUNTED}) c WHERE rating <> '' GROUP BY rating",
-    "not_meeting": f"SELECT name FROM ({COUNTED}) c WHERE rating = 'not_meeting' ORDER BY sort_key",
     "findings": """
         SELECT a.name,
           SUM(CASE WHEN f.status = 'open' THEN 1 ELSE 0 END),
@@ -167,6 +166,10 @@ def baseline(province_code, year, today):
     with connection.cursor() as cursor:
         figures = {}
         for name, sql in SECTIONS.items():
+            if name == "criteria":
+                ids = [row[0] for row in figures["counted"]] or [0]
+                # The ids inline, as integers: one plan for the list, no parameter limit.
+                sql = sql.replace("%(ids)s", ", ".join(str(int(i)) for i in ids))
             cursor.execute(sql, params)
             figures[name] = cursor.fetchall()
     return _baseline_figures(figures)
@@ -185,13 +188,18 @@ def _baseline_figures(rows):
             got[1] += total
         return {key: tuple(value) for key, value in sums.items()}
 
+    by_level, ratings = {}, {}
+    for _id, level, rating, _name in rows["counted"]:
+        by_level[level] = by_level.get(level, 0) + 1
+        if rating:
+            ratings[rating] = ratings.get(rating, 0) + 1
     return {
         "rounds": [n for (n,) in rows["rounds"]],
-        "by_level": dict(rows["by_level"]),
+        "by_level": by_level,
         "not_finished": rows["not_finished"][0][0],
         "criteria": [(r[0], r[1], *map(int, r[2:])) for r in rows["criteria"]],
-        "ratings": dict(rows["ratings"]),
-        "not_meeting": [name for (name,) in rows["not_meeting"]],
+        "ratings": ratings,
+        "not_meeting": [r[3] for r in rows["counted"] if r[2] == "not_meeting"],
         "findings": [(r[0], *map(int, r[1:])) for r in rows["findings"]],
         "by_level_coverage": coverage(0),
         "by_applicability_coverage": coverage(1),
