@@ -4,18 +4,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import (
-    BooleanField,
-    Case,
-    DateTimeField,
-    F,
-    OuterRef,
-    Q,
-    Subquery,
-    Value,
-    When,
-)
-from django.db.models.functions import Coalesce
+from django.db.models import DateTimeField, F, OuterRef, Q, Subquery, Value, Window
+from django.db.models.functions import Coalesce, Lag
 from django.utils import timezone
 
 from inspections.models import Answer, Inspection
@@ -87,29 +77,30 @@ def inspection_history(inspection, *, limit=None):
 
 def _answer_changes(inspection, limit):
     """The answers' history rows that changed the result or note, newest first, each with
-    `before_result` and `before_note` (None for an answer's first row)."""
-    earlier = Answer.history.filter(id=OuterRef("id")).filter(
-        Q(history_date__lt=OuterRef("history_date"))
-        | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id"))
-    )
-    earlier = earlier.order_by("-history_date", "-history_id")
+    `before_result` and `before_note` (None for an answer's first row).
+
+    The value before each row is read with a window over the inspection's rows, one sort
+    of them, instead of a lookup per row.
+    """
+
+    def before(field):
+        return Window(
+            Lag(field),
+            partition_by=[F("id")],
+            order_by=[F("history_date").asc(), F("history_id").asc()],
+        )
+
     records = (
         Answer.history.filter(inspection_id=inspection.pk)
         .select_related("history_user", "criterion")
         .annotate(
-            before_result=Subquery(earlier.values("result")[:1]),
-            before_note=Subquery(earlier.values("note")[:1]),
-            before_id=Subquery(earlier.values("history_id")[:1]),
+            before_result=before("result"),
+            before_note=before("note"),
+            before_id=before("history_id"),
         )
-        .annotate(
-            changed=Case(
-                When(before_id__isnull=True, then=True),
-                When(result=F("before_result"), note=F("before_note"), then=False),
-                default=True,
-                output_field=BooleanField(),
-            )
+        .filter(
+            Q(before_id__isnull=True) | ~Q(result=F("before_result")) | ~Q(note=F("before_note"))
         )
-        .filter(changed=True)
         .order_by("-history_date", "-history_id")
     )
     return records[:limit] if limit is not None else records
