@@ -46,10 +46,15 @@ messages: $(VENV)/.requirements-dev
 	$(PY) manage.py makemessages -l vi --ignore=.venv --ignore=staticfiles --no-obsolete
 	$(PY) manage.py compilemessages -l vi --ignore=.venv
 
+# Each bench creates and drops its own databases; load.py needs PostgreSQL.
 bench: $(VENV)/.requirements-dev
 	$(PY) bench/import_agencies.py
-	$(PY) bench/round_page.py
+	$(PY) bench/round_page.py --agencies 1000
+	$(PY) bench/round_page.py --agencies 50000 --db pg
 	$(PY) bench/workbooks.py
+	$(PY) bench/reports.py
+	$(PY) bench/reports.py --agencies 50000 --db pg
+	$(PY) bench/load.py
 	$(PY) bench/job_queue.py
 
 clean:

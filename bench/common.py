@@ -1,9 +1,12 @@
 """What every benchmark shares: run the measuring part once per database, in a child
 process whose DATABASE_URL names a fresh database (a temporary SQLite file, then
-PostgreSQL when reachable)."""
+PostgreSQL when reachable); analyse the tables after building data, as a database in use
+would have; time several runs and print the median with its range; measure memory as
+the peak resident set of a process doing the work, not Python's heap alone."""
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -23,6 +26,70 @@ def timed(function):
 
 def median_ms(function, repeat):
     return statistics.median(timed(function) for _ in range(repeat)) * 1000
+
+
+class Runs:
+    """Times of several runs of one operation, in seconds."""
+
+    def __init__(self, function, repeat, warm=1):
+        for _ in range(warm):
+            function()
+        self.times = [timed(function) for _ in range(repeat)]
+
+    @property
+    def median(self):
+        return statistics.median(self.times)
+
+    def ms(self):
+        """'12.3 ms (11.9–14.0)': the median and the range of the runs."""
+        low, high = min(self.times) * 1000, max(self.times) * 1000
+        return f"{self.median * 1000:7.1f} ms ({low:.1f}–{high:.1f})"
+
+    def s(self):
+        return f"{self.median:6.2f} s ({min(self.times):.2f}–{max(self.times):.2f})"
+
+
+def analyze():
+    """Statistics for the planner, as autovacuum would have gathered on a database in use;
+    without them PostgreSQL plans the freshly loaded tables blind."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+
+
+def peak_rss_mb(function):
+    """Run `function` in a forked child process and return (seconds, peak RSS in MB) of
+    that process: the memory a worker doing this work holds at its peak, with Django and
+    the data it loaded, not only Python's heap."""
+    from django.db import connections
+
+    connections.close_all()  # the child opens its own connection
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read)
+        code = 0
+        try:
+            seconds = timed(function)
+            # This process's own peak, in kB on Linux.
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            os.write(write, f"{seconds} {peak}".encode())
+        except BaseException:
+            import traceback
+
+            traceback.print_exc()
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(write)
+    with os.fdopen(read) as pipe:
+        message = pipe.read()
+    _pid, status = os.waitpid(pid, 0)
+    if status:
+        raise RuntimeError("the measured child process failed")
+    seconds, peak = message.split()
+    return float(seconds), int(peak) / 1024
 
 
 def setup_django():
@@ -49,6 +116,7 @@ def setup_django():
 def run(script, measure, headline, add_arguments=None):
     parser = argparse.ArgumentParser()
     parser.add_argument("--pg", default=DEFAULT_PG)
+    parser.add_argument("--db", choices=["both", "sqlite", "pg"], default="both")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     if add_arguments:
         add_arguments(parser)
@@ -59,8 +127,10 @@ def run(script, measure, headline, add_arguments=None):
         return
     print(headline(args))
     with tempfile.TemporaryDirectory() as folder:
-        targets = [f"sqlite:///{folder}/bench.sqlite3"]
-        if reset_postgres(args.pg):
+        targets = [f"sqlite:///{folder}/bench.sqlite3"] if args.db != "pg" else []
+        if args.db == "sqlite":
+            pass
+        elif reset_postgres(args.pg):
             targets.append(args.pg)
         else:
             print("PostgreSQL not reachable: skipped")

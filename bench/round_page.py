@@ -1,12 +1,14 @@
-"""Benchmark: the round page with 500 agencies, and one autosave request.
+"""Benchmark: the round page of a round of --agencies agencies (1,000 to 50,000), and one
+autosave request, through Django's full request cycle, in process, after the tables are
+analysed. Each figure is the median of --repeat requests, with the range; the round page
+is timed unfiltered, on a later page, filtered by state and searched.
 
-Targets on this machine: round page < 300 ms, autosave < 50 ms (median of repeated
-requests through Django's full request cycle, in process, on SQLite and PostgreSQL).
+Targets on this machine: round page < 150 ms whatever the size; autosave < 50 ms.
 
-    .venv/bin/python bench/round_page.py [--agencies 500] [--repeat 20]
+    .venv/bin/python bench/round_page.py [--agencies 1000] [--repeat 20]
 """
 
-from common import median_ms, run
+from common import Runs, analyze, run
 
 
 def measure(args):
@@ -18,6 +20,7 @@ def measure(args):
     from django.urls import reverse
 
     from agencies.models import Agency, Profile, Province, Role
+    from compliance.bulk import bulk_update_values
     from inspections.models import Answer, Checklist, Finding
     from inspections.services import round_create
 
@@ -28,7 +31,7 @@ def measure(args):
     ]
     for agency in agencies:
         agency.refresh_derived()
-    Agency.objects.bulk_create(agencies)
+    Agency.objects.bulk_create(agencies, batch_size=2000)
     agencies = list(Agency.objects.filter(code__startswith="RB-"))
     User = get_user_model()
     staff = User.objects.create_user("bench-staff")
@@ -46,20 +49,36 @@ def measure(args):
     )
     # A third of the agencies half answered, a tenth with an overdue finding.
     answers = list(Answer.objects.filter(inspection__round=round_).order_by("pk"))
-    for answer in answers[: len(answers) // 3 : 2]:
+    half = answers[: len(answers) // 3 : 2]
+    for answer in half:
         answer.result = "conforming"
-    Answer.objects.bulk_update(answers, ["result"], batch_size=500)
+    bulk_update_values(Answer, half, ["result"])
     past = datetime.date(2026, 1, 1)
     Finding.objects.bulk_create(
-        Finding(inspection_id=a.inspection_id, answer=a, description="x", due_on=past)
-        for a in answers[::120]
+        (
+            Finding(inspection_id=a.inspection_id, answer=a, description="x", due_on=past)
+            for a in answers[::120]
+        ),
+        batch_size=2000,
     )
+    analyze()
 
     client = Client()
     client.force_login(staff)
     url = reverse("round_detail", args=[round_.pk])
-    assert client.get(url).status_code == 200
-    page = median_ms(lambda: client.get(url), args.repeat)
+    pages = {
+        "round page": {},
+        "round page, page 10": {"page": 10},
+        "round page, in progress": {"state": "in_progress"},
+        "round page, overdue": {"state": "overdue"},
+        "round page, search": {"q": "thu 12"},
+    }
+    timings = {}
+    for name, params in pages.items():
+        response = client.get(url, params)
+        assert response.status_code == 200, name
+        assert b"/inspections/" in response.content, name  # at least one row
+        timings[name] = Runs(lambda params=params: client.get(url, params), args.repeat)
 
     writer = Client()
     writer.force_login(inspector)
@@ -74,16 +93,17 @@ def measure(args):
         )
         state["version"] = response.json()["version"]
 
-    save = median_ms(autosave, args.repeat)
-    print(connection.vendor)
-    print(f"  round page, {args.agencies} agencies   {page:7.1f} ms   target < 300 ms")
-    print(f"  autosave request              {save:7.1f} ms   target <  50 ms")
+    save = Runs(autosave, args.repeat)
+    print(f"{connection.vendor}: a round of {args.agencies} agencies")
+    for name, runs in timings.items():
+        print(f"  {name:<26} {runs.ms()}   target < 150 ms")
+    print(f"  {'autosave request':<26} {save.ms()}   target < 50 ms")
 
 
 if __name__ == "__main__":
 
     def arguments(parser):
-        parser.add_argument("--agencies", type=int, default=500)
+        parser.add_argument("--agencies", type=int, default=1000)
         parser.add_argument("--repeat", type=int, default=20)
 
     run(__file__, measure, lambda args: "Round page and autosave (median)", arguments)

@@ -5,14 +5,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from agencies.models import can_fill_checklists
 from compliance.bulk import bulk_update_values
 from compliance.spreadsheets import FileRefused
 from compliance.text import LONG_TEXT_MAX, clean_text
-from inspections import workbooks
+from inspections import history, workbooks
 from inspections.models import (
     Answer,
     Checklist,
@@ -65,13 +68,20 @@ def inspection_assign(*, inspection, inspectors):
     inspection.inspectors.set(inspectors)
 
 
-def answer_save(*, answer, user, result, note, base_version, key=None):
+def answer_save(*, answer, user, result, note, base_version, key=None, scoped=False):
     """Save one answer from the checklist page or an offline queue.
 
-    `key` makes a replayed request a no-op: it is inserted first, and a second insert of
-    the same key fails on the primary key, so a request sent twice is applied once.
-    `base_version` is the version the client started from; if someone saved since,
-    Conflict is raised and nothing changes.
+    `key` makes a replayed request a no-op: a change is applied only with its key stored,
+    and a key already stored is never applied twice. `base_version` is the version the
+    client started from; if someone saved since, Conflict is raised and nothing changes.
+    Only `answer.pk` and `answer.inspection_id` are read: the answer is loaded again,
+    locked with its inspection, and must be of that inspection.
+    `scoped`: an answer outside what `user` may see is Answer.DoesNotExist (a view's 404)
+    rather than PermissionDenied.
+
+    Four queries when a change is saved (lock, key, update, history), whatever the size of
+    the checklist or of its history; the returned answer carries `answered`, the number of
+    answered criteria of its inspection after the save.
     """
     if result not in Answer.Result.values and result != "":
         raise ValidationError(_("Unknown result %(result)r.") % {"result": result})
@@ -84,31 +94,96 @@ def answer_save(*, answer, user, result, note, base_version, key=None):
             )
             % {"length": len(note), "limit": LONG_TEXT_MAX}
         )
-    try:
-        with transaction.atomic():
-            if key is not None:
-                SaveKey.objects.create(key=key, answer=answer, version=answer.version + 1)
-            # Locking the inspection orders this save after any submit or approval under way.
-            _lock_editable(answer.inspection_id, user)
-            current = Answer.objects.select_for_update().get(pk=answer.pk)
-            if current.version != base_version:
-                raise Conflict(current)
-            if (current.result, current.note) == (result, note):
-                return current, False
-            current.result, current.note = result, note
-            current.answered_by, current.answered_at = user, timezone.now()
-            current.version += 1
-            current._history_user = user
-            current.save(update_fields=["result", "note", "answered_by", "answered_at", "version"])
-            return current, True
-    except IntegrityError:
-        if key is None or not SaveKey.objects.filter(key=key).exists():
-            raise
-        current = Answer.objects.get(pk=answer.pk)
-        if (current.result, current.note) != (result, note):
-            # This change was applied before, but someone has saved over it since.
-            raise Conflict(current) from None
+    if key is not None:
+        key = SaveKey._meta.pk.to_python(key)  # a malformed key is a ValidationError
+    # No savepoint: nothing below raises inside the block (the outcome is raised after
+    # it), so the save costs no SAVEPOINT round trips when called inside a transaction.
+    with transaction.atomic(savepoint=False):
+        outcome = _answer_apply(answer, user, result, note, base_version, key, scoped)
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome
+
+
+def _answer_apply(answer, user, result, note, base_version, key, scoped):
+    """The locked part of answer_save: the saved answer and whether it changed, or the
+    exception to raise (nothing written then)."""
+    current = _locked_answer(answer, user, scoped)
+    if current is None or (scoped and not current.visible):
+        return Answer.DoesNotExist()
+    # Inspection.can_edit, with the assignment read by the locking query.
+    if not (current.inspection.is_editable and can_fill_checklists(user) and current.assigned):
+        return PermissionDenied()
+    requested = (result, note)
+    if current.version != base_version:
+        same = key is not None and (current.result, current.note) == requested
+        if same and SaveKey.objects.filter(key=key).exists():
+            return current, False  # applied before; its reply was lost
+        return Conflict(current)
+    if (current.result, current.note) == requested:
         return current, False
+    if key is not None and not _key_stored(key, current.pk, current.version + 1):
+        # The key was used before, by a change that is no longer the current version.
+        return Conflict(current)
+    was_answered = bool(current.result)
+    current.result, current.note = result, note
+    current.answered_by, current.answered_at = user, timezone.now()
+    current.version += 1
+    current.answered += bool(result) - was_answered
+    # The history row is written by history.answer_changed: a new entry, or the user's
+    # entry of a few minutes ago brought up to date.
+    current.skip_history_when_saving = True
+    current.save(update_fields=["result", "note", "answered_by", "answered_at", "version"])
+    del current.skip_history_when_saving
+    history.answer_changed(current, user)
+    return current, True
+
+
+def _locked_answer(answer, user, scoped):
+    """The answer and its inspection, locked, in one query, with what the save needs to
+    know: whether `user` is assigned (and may see it, when `scoped`), how many criteria
+    are answered, and the history entry a save now would merge into."""
+    # Locking the inspection orders this save after any submit or approval under way.
+    answers = Answer.objects.select_related("inspection", "answered_by").select_for_update(
+        of=("self", "inspection")
+    )
+    answered = (
+        Answer.objects.filter(inspection_id=OuterRef("inspection_id"))
+        .exclude(result="")
+        .order_by()
+        .values("inspection_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    assignments = Inspection.inspectors.through.objects.filter(
+        inspection_id=OuterRef("inspection_id"), user_id=user.pk
+    )
+    answers = answers.annotate(
+        assigned=Exists(assignments),
+        answered=Coalesce(Subquery(answered), 0),
+        merge_into=history.merge_target(user),
+    )
+    if scoped:
+        visible = Inspection.objects.for_user(user).filter(pk=OuterRef("inspection_id"))
+        answers = answers.annotate(visible=Exists(visible))
+    return answers.filter(pk=answer.pk, inspection_id=answer.inspection_id).order_by("pk").first()
+
+
+def _key_stored(key, answer_pk, version):
+    """Store an idempotency key; False when it was stored before (one query either way)."""
+    table, column = (connection.ops.quote_name(n) for n in (SaveKey._meta.db_table, "key"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({column}, answer_id, version, created_at) "
+            f"VALUES (%s, %s, %s, %s) ON CONFLICT ({column}) DO NOTHING RETURNING {column}",
+            [
+                SaveKey._meta.pk.get_db_prep_value(key, connection),
+                answer_pk,
+                version,
+                SaveKey._meta.get_field("created_at").get_db_prep_value(timezone.now(), connection),
+            ],
+        )
+        return cursor.fetchone() is not None
 
 
 def _lock_editable(inspection_id, user):

@@ -20,6 +20,7 @@ urlpatterns = [
         name="round_import_confirm",
     ),
     path("inspections/<int:pk>/", views.inspection_detail, name="inspection_detail"),
+    path("inspections/<int:pk>/history/", views.inspection_history_page, name="inspection_history"),
     path(
         "inspections/<int:pk>/answers/<int:answer_pk>/",
         views.answer_save,

@@ -2,11 +2,14 @@ import uuid
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db.models import Case, Count, Prefetch, Q, When
+from django.core.paginator import Paginator
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, Subquery, When
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,7 +30,7 @@ from inspections.forms import (
     RoundForm,
     WorkbookUploadForm,
 )
-from inspections.history import inspection_history
+from inspections.history import RECENT, inspection_history
 from inspections.models import (
     Answer,
     Evidence,
@@ -41,6 +44,8 @@ from jobs.models import Job
 from jobs.services import job_start
 
 ANSWERED = ~Q(answers__result="")
+HISTORY_PAGE_SIZE = 100
+ROUND_PAGE_SIZE = 50
 
 
 def _planning_province(request):
@@ -157,44 +162,98 @@ def _round(request, pk):
 
 @login_required
 def round_detail(request, pk):
+    """A round's inspections, a page at a time, filtered on the server, with the number
+    in each state at the top: a fixed number of queries whatever the round's size."""
     round_ = _round(request, pk)
     today = timezone.localdate()
+    params = request.GET
+    # `answered` is 1 when any criterion is answered: all Inspection.state needs, and far
+    # cheaper than counting the answers of every inspection of a large round.
+    answered = Exists(Answer.objects.filter(inspection=OuterRef("pk")).exclude(result=""))
     inspections = (
         Inspection.objects.for_user(request.user)
         .filter(round=round_)
-        .select_related("agency")
-        .prefetch_related("inspectors")
-        .annotate(
-            answered=Count("answers", filter=ANSWERED, distinct=True),
-            overdue=Count(
-                "findings",
-                filter=Finding.overdue_condition(today, prefix="findings__"),
-                distinct=True,
-            ),
-        )
-        .order_by("agency__sort_key")
+        .annotate(answered=Case(When(answered, then=1), default=0))
     )
-    state = request.GET.get("state", "")
+    inspections, filters = _round_filters(inspections, round_, params)
+    counts = _state_counts(inspections)
+    overdue = Finding.objects.filter(Finding.overdue_condition(today), inspection=OuterRef("pk"))
+    counts["overdue"] = inspections.filter(Exists(overdue)).count()
+    state = params.get("state", "")
     if state in Inspection.State.values:
         inspections = inspections.filter(Inspection.state_condition(state))
     elif state == "overdue":
-        inspections = inspections.filter(overdue__gt=0)
+        inspections = inspections.filter(Exists(overdue))
+    overdue_count = overdue.order_by().values("inspection").annotate(n=Count("pk")).values("n")
+    inspections = (
+        inspections.select_related("agency")
+        .prefetch_related("inspectors")
+        .annotate(overdue=Coalesce(Subquery(overdue_count), 0))
+        .order_by("agency__sort_key", "pk")
+    )
+    paginator = Paginator(inspections, ROUND_PAGE_SIZE)
+    total = sum(n for key, n in counts.items() if key != "overdue")
+    # Known from the counts above: no COUNT over the round again.
+    paginator.count = counts.get(state, total)
+    page = paginator.get_page(params.get("page"))
     rows = []
-    for inspection in inspections:
+    for inspection in page:
         shown = inspection.state(inspection.answered)
         rows.append((inspection, shown, shown.label))
+    query = params.copy()
+    query.pop("page", None)
     return render(
         request,
         "inspections/round_detail.html",
         {
             "round": round_,
             "rows": rows,
+            "page": page,
+            "query": query.urlencode(),
             "state": state,
+            "counts": counts,
+            "total": total,
             "labels": dict(Inspection.State.choices),
             "can_manage": round_.can_manage(request.user),
             "can_import": round_.can_import_workbook(request.user),
+            **filters,
         },
     )
+
+
+def _round_filters(inspections, round_, params):
+    """The round page's filters other than the state: level, inspector, agency search."""
+    level = params.get("level", "")
+    if level in Agency.Level.values:
+        inspections = inspections.filter(agency__level=level)
+    assigned = Inspection.inspectors.through.objects.filter(inspection__round=round_)
+    inspectors = get_user_model().objects.filter(pk__in=assigned.values("user_id"))
+    inspectors = list(inspectors.order_by("username"))
+    inspector = params.get("inspector", "")
+    if inspector in {str(user.pk) for user in inspectors}:
+        inspections = inspections.filter(
+            pk__in=assigned.filter(user_id=inspector).values("inspection_id")
+        )
+    search = params.get("q", "").strip()
+    if search:
+        inspections = inspections.filter(agency__in=Agency.objects.search(search))
+    return inspections, {
+        "level": level,
+        "levels": Agency.Level.choices,
+        "inspector": inspector,
+        "inspectors": inspectors,
+        "search": search,
+    }
+
+
+def _state_counts(inspections):
+    """How many inspections are in each state of Inspection.State, in one query."""
+    counts = dict.fromkeys(Inspection.State.values, 0)
+    groups = inspections.values("status", "answered").annotate(n=Count("pk")).order_by()
+    for group in groups:
+        probe = Inspection(status=group["status"])
+        counts[probe.state(group["answered"])] += group["n"]
+    return counts
 
 
 def _inspection(request, pk):
@@ -218,6 +277,8 @@ def inspection_detail(request, pk):
     findings = list(inspection.findings.select_related("answer__criterion"))
     can_edit = inspection.can_edit(request.user)
     today = timezone.localdate()
+    # The latest entries only, so the page does not grow with every save.
+    history = inspection_history(inspection, limit=RECENT + 1)
     return render(
         request,
         "inspections/inspection_detail.html",
@@ -231,10 +292,26 @@ def inspection_detail(request, pk):
             and inspection.can_review(request.user),
             "return_form": ReturnForm(initial={"version": inspection.version}),
             "findings": [(f, f.is_overdue(today)) for f in findings],
-            "history": inspection_history(inspection),
+            "history": history[:RECENT],
+            "more_history": len(history) > RECENT,
             "js_texts": _checklist_texts(),
             "offline": offline.page_settings(request),
         },
+    )
+
+
+@login_required
+@require_safe
+def inspection_history_page(request, pk):
+    """Every entry of an inspection's history, a page at a time."""
+    inspection = _inspection(request, pk)
+    page = Paginator(inspection_history(inspection), HISTORY_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "inspections/inspection_history.html",
+        {"inspection": inspection, "page": page, "history": page.object_list},
     )
 
 
@@ -264,8 +341,8 @@ def _checklist_texts():
     }
 
 
-def _answer_json(answer, inspection):
-    answered = inspection.answers.exclude(result="").count()
+def _answer_json(answer):
+    """An answer as the autosave script reads it; `answer.answered` is set by the save."""
     return {
         "id": answer.pk,
         "version": answer.version,
@@ -278,15 +355,16 @@ def _answer_json(answer, inspection):
             if answer.answered_at
             else ""
         ),
-        "answered": answered,
+        "answered": answer.answered,
     }
 
 
 @login_required
 @require_POST
 def answer_save(request, pk, answer_pk):
-    inspection = _inspection(request, pk)
-    answer = get_object_or_404(inspection.answers.select_related("answered_by"), pk=answer_pk)
+    # The service loads the answer, scoped and locked, in its one query: a row of another
+    # inspection, or one the user may not see, is a 404.
+    answer = Answer(pk=answer_pk, inspection_id=pk)
     try:
         base_version = int(request.POST["version"])
         key = request.POST.get("key") or None
@@ -297,14 +375,17 @@ def answer_save(request, pk, answer_pk):
             note=request.POST.get("note", ""),
             base_version=base_version,
             key=key,
+            scoped=True,
         )
+    except Answer.DoesNotExist:
+        raise Http404 from None
     except (KeyError, ValueError, ValidationError) as error:
         message = "; ".join(error.messages) if isinstance(error, ValidationError) else ""
         return JsonResponse({"error": message or _("The request was incomplete.")}, status=400)
     except PermissionDenied:
         return JsonResponse({"error": _("This checklist can no longer be changed.")}, status=403)
     except services.Conflict as conflict:
-        current = _answer_json(conflict.answer, inspection)
+        current = _answer_json(conflict.answer)
         return JsonResponse(
             {
                 "error": _(
@@ -320,7 +401,7 @@ def answer_save(request, pk, answer_pk):
             },
             status=409,
         )
-    return JsonResponse(_answer_json(answer, inspection))
+    return JsonResponse(_answer_json(answer))
 
 
 @login_required

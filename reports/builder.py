@@ -17,12 +17,13 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q, Value
 
 from agencies.models import Agency, Province
-from inspections.models import Answer, Finding, Inspection, Round
+from inspections.models import Answer, Criterion, Finding, Inspection, Round
 
 COUNTED = [Inspection.Status.SUBMITTED, Inspection.Status.APPROVED]
+RESULT_FIELDS = ["conforming", "partial", "nonconforming", "not_applicable"]
 LEVELS = [value for value, _label in Agency.Level.choices]
 
 
@@ -156,13 +157,19 @@ def counted_inspections(year, round_number=None, *, user):
     counted = Inspection.objects.for_user(user).filter(round__year=year, status__in=COUNTED)
     if round_number is not None:
         return counted.filter(round__number=round_number)
-    later = Inspection.objects.filter(
-        agency=OuterRef("agency"),
-        round__year=year,
-        status__in=COUNTED,
-        round__number__gt=OuterRef("round__number"),
+    return counted.filter(~_superseded(year))
+
+
+def _superseded(year):
+    """Exists: the inspection's agency has a counted inspection in a later round of `year`."""
+    return Exists(
+        Inspection.objects.filter(
+            agency=OuterRef("agency"),
+            round__year=year,
+            status__in=COUNTED,
+            round__number__gt=OuterRef("round__number"),
+        )
     )
-    return counted.filter(~Exists(later))
 
 
 def province_report(province, year, round_number=None, *, today, user):
@@ -176,42 +183,60 @@ def province_report(province, year, round_number=None, *, today, user):
     if round_number is not None:
         rounds = rounds.filter(number=round_number)
     report.rounds = list(rounds)
-    inspections = counted_inspections(year, round_number, user=user).filter(
-        round__province=province
-    )
-    scoped = Inspection.objects.for_user(user)
-
-    by_level = inspections.values("agency__level").annotate(n=Count("pk")).order_by()
-    report.inspected_by_level = {row["agency__level"]: row["n"] for row in by_level}
-    unfinished = scoped.filter(round__in=report.rounds).exclude(status__in=COUNTED)
-    report.not_finished = unfinished.count()
-    report.criteria = _criteria(Answer.objects.filter(inspection__in=inspections))
-    _name_shortfalls(report.criteria, Answer.objects.filter(inspection__in=inspections))
-    report.agencies = _agency_rows(inspections)
-    report.unrecorded_announcements = list(unrecorded_announcements(inspections))
-    ratings = inspections.values("rating").annotate(n=Count("pk")).order_by()
-    report.ratings = {row["rating"]: row["n"] for row in ratings if row["rating"]}
-    report.not_meeting_agencies = list(
-        inspections.filter(rating=Inspection.Rating.NOT_MEETING)
-        .order_by("agency__sort_key")
-        .values_list("agency__name", flat=True)
-    )
+    # Every inspection of the period in one read; which of them count is decided by the
+    # same rule as counted_inspections, in the query.
+    in_period = Inspection.objects.for_user(user).filter(round__in=report.rounds)
+    superseded = _superseded(year) if round_number is None else Value(False)
+    counted = _add_counted(report, in_period.annotate(superseded=superseded))
+    report.criteria = _criteria(Answer.objects.filter(inspection_id__in=counted))
+    answers = Answer.objects.filter(inspection_id__in=counted)
+    _name_shortfalls(report.criteria, answers)
+    counted_inspections_ = in_period.filter(pk__in=counted)
+    report.agencies = _agency_rows(counted_inspections_)
+    report.unrecorded_announcements = list(unrecorded_announcements(counted_inspections_))
     # Findings of every inspection of the period: a later round does not erase earlier ones.
-    in_period = scoped.filter(round__in=report.rounds)
     report.findings = _findings(Finding.objects.filter(inspection__in=in_period), today)
     as_of = report.coverage_as_of = period_end(
         year, report.rounds if round_number is not None else None
     )
     agencies = Agency.objects.for_user(user).filter(province=province).existing_on(as_of)
-    report.coverage_by_level = _coverage(agencies, "level", Agency.Level.choices, as_of)
+    # Both breakdowns from one GROUP BY over level and applicability.
+    pairs = list(_announced(agencies, ["level", "applicability"], as_of))
+    report.coverage_by_level = _coverage(pairs, "level", Agency.Level.choices)
     report.coverage_by_applicability = _coverage(
-        agencies, "applicability", Agency.Applicability.choices, as_of
+        pairs, "applicability", Agency.Applicability.choices
     )
     report.coverage_total = Tally(
         sum(r.announced for r in report.coverage_by_level),
         sum(r.total for r in report.coverage_by_level),
     )
     return report
+
+
+def _add_counted(report, period):
+    """From the inspections of the period: those not finished, inspected agencies by level,
+    ratings and the agencies not yet meeting requirements. Returns the counted ids."""
+    rows = period.order_by("agency__sort_key").values_list(
+        "pk", "status", "superseded", "agency__level", "rating", "agency__name"
+    )
+    by_level, ratings, not_meeting, counted = defaultdict(int), defaultdict(int), [], []
+    report.not_finished = 0
+    for pk, status, superseded, level, rating, name in rows:
+        if status not in COUNTED:
+            report.not_finished += 1
+            continue
+        if superseded:
+            continue
+        counted.append(pk)
+        by_level[level] += 1
+        if rating:
+            ratings[rating] += 1
+        if rating == Inspection.Rating.NOT_MEETING:
+            not_meeting.append(name)
+    report.inspected_by_level = dict(by_level)
+    report.ratings = dict(ratings)
+    report.not_meeting_agencies = not_meeting
+    return counted
 
 
 def period_end(year, rounds=None):
@@ -226,24 +251,40 @@ def period_end(year, rounds=None):
 
 
 def _criteria(answers):
-    """One GROUP BY over the answers: counts per criterion code, in checklist order."""
-    rows = (
-        answers.values("criterion__code")
+    """Counts per criterion code, in checklist order.
+
+    The answers are counted per criterion id first, with no join, and the few criteria
+    read after: joining the criterion to every answer and grouping the wide rows cost
+    several times more. Criteria of several checklists that share a code are one row.
+    """
+    counts = (
+        answers.values("criterion_id")
         .annotate(
-            order=Min("criterion__order"),
-            title=Min("criterion__title"),
-            statement_met=Min("criterion__statement_met"),
-            statement_unmet=Min("criterion__statement_unmet"),
             conforming=Count("pk", filter=Q(result=Answer.Result.CONFORMING)),
             partial=Count("pk", filter=Q(result=Answer.Result.PARTIAL)),
             nonconforming=Count("pk", filter=Q(result=Answer.Result.NONCONFORMING)),
             not_applicable=Count("pk", filter=Q(result=Answer.Result.NA)),
         )
-        .order_by("order", "criterion__code")
+        .order_by()
     )
+    counts = {row.pop("criterion_id"): row for row in counts}
+    if not counts:
+        return []
+    by_code = {}
+    fields = ("pk", "code", "title", "order", "statement_met", "statement_unmet")
+    for criterion in Criterion.objects.filter(pk__in=counts).values(*fields):
+        row = by_code.setdefault(
+            criterion["code"], {**criterion, **dict.fromkeys(RESULT_FIELDS, 0)}
+        )
+        # Criteria of several checklists sharing a code: the same choice as a MIN() would make.
+        for name in ("order", "title", "statement_met", "statement_unmet"):
+            row[name] = min(row[name], criterion[name])
+        for name in RESULT_FIELDS:
+            row[name] += counts[criterion["pk"]][name]
+    rows = sorted(by_code.values(), key=lambda row: (row["order"], row["code"]))
     return [
         CriterionRow(
-            code=row["criterion__code"],
+            code=row["code"],
             title=row["title"],
             conforming=row["conforming"],
             partial=row["partial"],
@@ -332,10 +373,10 @@ def _findings(findings, today):
     ]
 
 
-def _announced(agencies, key, as_of):
-    """Agencies, and those that had announced their QMS by `as_of`, grouped by `key`."""
+def _announced(agencies, keys, as_of):
+    """Agencies, and those that had announced their QMS by `as_of`, grouped by `keys`."""
     return (
-        agencies.values(key)
+        agencies.values(*keys)
         .annotate(
             total=Count("pk"), announced=Count("pk", filter=Agency.announced_condition(as_of))
         )
@@ -343,15 +384,14 @@ def _announced(agencies, key, as_of):
     )
 
 
-def _coverage(agencies, key, choices, as_of):
-    counts = {row[key]: row for row in _announced(agencies, key, as_of)}
+def _coverage(pairs, key, choices):
+    """Rows per value of `key` from counts grouped by level and applicability."""
+    counts = {}
+    for row in pairs:
+        announced, total = counts.get(row[key], (0, 0))
+        counts[row[key]] = (announced + row["announced"], total + row["total"])
     return [
-        CoverageRow(
-            key=value,
-            label=label,
-            announced=counts[value]["announced"],
-            total=counts[value]["total"],
-        )
+        CoverageRow(key=value, label=label, announced=counts[value][0], total=counts[value][1])
         for value, label in choices
         if value in counts
     ]
@@ -416,7 +456,7 @@ def national_report(year, round_number=None, *, today, user):
     rows = {p.code: ProvinceRow(province=p) for p in provinces}
     as_of = report.coverage_as_of = _national_period_end(year, round_number, rows, user)
     agencies = Agency.objects.for_user(user).filter(province__in=list(rows)).existing_on(as_of)
-    for row in _announced(agencies, "province_id", as_of):
+    for row in _announced(agencies, ["province_id"], as_of):
         rows[row["province_id"]].agencies = row["total"]
         rows[row["province_id"]].announced = row["announced"]
     inspections = counted_inspections(year, round_number, user=user).filter(

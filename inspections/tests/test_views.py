@@ -605,7 +605,10 @@ def test_inspector_cannot_open_other_province_or_unassigned_inspection(
     assert client.get(url("inspection_detail", inspection.pk)).status_code == 404
 
 
-def test_inspection_detail_shows_history_and_findings(client, staff_a, inspector_a, inspection):
+def test_inspection_detail_shows_history_and_findings(
+    client, settings, staff_a, inspector_a, inspection
+):
+    settings.HISTORY_MERGE_MINUTES = 0  # every save its own entry
     approve(inspection, inspector_a, staff_a, [("DG01", "nonconforming", "Chưa đánh giá nội bộ")])
     client.force_login(staff_a)
     response = client.get(url("inspection_detail", inspection.pk))
@@ -1304,14 +1307,17 @@ def test_round_import_is_404_for_users_who_cannot_import_into_the_round(
 # Query counts: measured on a small data set, asserted on a large one too, so that a count
 # growing with the rows (an N+1) fails.
 
-ROUND_DETAIL_QUERIES = 6  # session, user, profile, round, inspections, their inspectors
+# session, user with profile, round, its inspectors (the filter), counts per state, count
+# with overdue findings, the page of inspections, their inspectors
+ROUND_DETAIL_QUERIES = 8
 ROUND_LIST_QUERIES = 4  # session, user, profile, rounds with counts
 MY_INSPECTIONS_QUERIES = 4  # session, user, profile, inspections with agency, round, province
-# session, user, profile, inspection, answers, evidence, findings, answer and status history
+# session, user with profile, inspection, answers, evidence, findings, assignment check,
+# answer and status history
 INSPECTION_DETAIL_QUERIES = 9
-# session, user, profile, inspection, answer, assignment check, savepoint, key, locked answer,
-# update, history row, release, answered count
-ANSWER_SAVE_QUERIES = 14  # includes locking the inspection row
+# Session and user with profile (every request), then the save's own four: the answer
+# locked with its inspection, the idempotency key, the answer, its history row.
+ANSWER_SAVE_QUERIES = 6
 
 
 def populated_round(province, size, inspectors, number=None):
@@ -1351,8 +1357,15 @@ def test_round_detail_costs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(ROUND_DETAIL_QUERIES):
         response = client.get(url("round_detail", round_.pk))
 
-    assert len(response.context["rows"]) == size
-    assert sum(1 for i, _state in rows_of(response) if i.overdue) == size // 5
+    assert len(response.context["rows"]) == min(size, 50)
+    assert response.context["counts"] == {
+        **dict.fromkeys(Inspection.State.values, size // 5),
+        "overdue": size // 5,
+    }
+    overdue = {i.pk for i in round_.inspections.filter(findings__isnull=False)}
+    assert [bool(i.overdue) for i, _ in rows_of(response)] == [
+        i.pk in overdue for i, _ in rows_of(response)
+    ]
 
 
 @pytest.mark.parametrize("size", [2, 20])
@@ -1383,8 +1396,9 @@ def test_my_inspections_costs_a_fixed_number_of_queries(
 
 @pytest.mark.parametrize("files", [1, 6])
 def test_inspection_detail_costs_a_fixed_number_of_queries(
-    client, staff_a, inspector_a, inspection, media, django_assert_max_num_queries, files
+    client, settings, staff_a, inspector_a, inspection, media, django_assert_max_num_queries, files
 ):
+    settings.HISTORY_MERGE_MINUTES = 0  # every save its own entry
     codes = ["CB01", "CB02", "TC01", "CS01", "MT01", "RR01"][:files]
     for code in codes:
         services.evidence_add(
@@ -1456,3 +1470,70 @@ def test_dissolved_agencies_are_never_offered_for_a_new_round(
     response = client.post(url("round_create"), round_data([merged]))
     assert "agencies" in response.context["form"].errors
     assert not Round.objects.exists()
+
+
+# The round page at size: paginated, filtered on the server
+
+
+def names_on(response):
+    return [inspection.agency.name for inspection, _state in rows_of(response)]
+
+
+def test_round_detail_shows_fifty_rows_a_page_with_the_counts_of_the_whole_round(
+    client, province_a, staff_a, inspector_a
+):
+    round_ = populated_round(province_a, 60, [inspector_a])
+    client.force_login(staff_a)
+
+    first = client.get(url("round_detail", round_.pk))
+    second = client.get(url("round_detail", round_.pk), {"page": 2})
+
+    assert (len(first.context["rows"]), len(second.context["rows"])) == (50, 10)
+    assert not set(names_on(first)) & set(names_on(second))
+    assert first.context["total"] == 60
+    assert first.context["page"].paginator.num_pages == 2
+    assert "page=2" in first.content.decode()
+
+
+def test_round_detail_pages_keep_the_filters(client, province_a, staff_a, inspector_a):
+    round_ = populated_round(province_a, 60, [inspector_a])
+    client.force_login(staff_a)
+    response = client.get(url("round_detail", round_.pk), {"state": "not_started"})
+    assert len(response.context["rows"]) == 12
+    assert response.context["page"].paginator.count == 12
+
+
+def test_round_detail_filters_by_level_inspector_and_accent_free_search(
+    client, province_a, staff_a, inspector_a
+):
+    colleague = make_user(Role.INSPECTOR, province_a)
+    agencies = [
+        make_agency(province_a, name="Sở Tư pháp tỉnh Hưng Yên", level="department"),
+        make_agency(province_a, name="UBND xã Tân Hưng", level="commune"),
+        make_agency(province_a, name="Sở Y tế", level="department"),
+    ]
+    round_ = make_round(province_a, agencies, inspectors=[inspector_a])
+    round_.inspections.get(agency=agencies[2]).inspectors.set([colleague])
+    client.force_login(staff_a)
+    address = url("round_detail", round_.pk)
+
+    by_level = client.get(address, {"level": "commune"})
+    by_inspector = client.get(address, {"inspector": colleague.pk})
+    by_search = client.get(address, {"q": "hung yen"})
+    combined = client.get(address, {"q": "hung", "level": "department"})
+
+    assert names_on(by_level) == ["UBND xã Tân Hưng"]
+    assert names_on(by_inspector) == ["Sở Y tế"]
+    assert names_on(by_search) == ["Sở Tư pháp tỉnh Hưng Yên"]
+    assert names_on(combined) == ["Sở Tư pháp tỉnh Hưng Yên"]
+    # The counts at the top follow the filters other than the state.
+    assert combined.context["counts"]["not_started"] == 1
+
+
+def test_round_detail_ignores_an_inspector_outside_the_round(
+    client, province_a, staff_a, inspector_a, round_a, inspector_b
+):
+    client.force_login(staff_a)
+    response = client.get(url("round_detail", round_a.pk), {"inspector": inspector_b.pk})
+    assert len(response.context["rows"]) == 1
+    assert inspector_b not in response.context["inspectors"]

@@ -122,8 +122,9 @@ def test_replayed_save_with_the_same_key_is_applied_once(inspection, inspector_a
 
 
 def test_replay_after_a_later_save_is_a_conflict_showing_it_and_undoes_nothing(
-    inspection, inspector_a
+    settings, inspection, inspector_a
 ):
+    settings.HISTORY_MERGE_MINUTES = 0  # every save its own history row, counted below
     # The first save landed but its reply was lost; meanwhile someone saved over it. The
     # replay must not report "saved" with values the sender never sent.
     answer = answer_of(inspection, "CB01")
@@ -670,7 +671,10 @@ def test_new_version_copies_a_frozen_checklist_and_is_editable(province_a):
 # History
 
 
-def test_history_lists_answer_and_status_changes_newest_first(inspection, inspector_a, staff_a):
+def test_history_lists_answer_and_status_changes_newest_first(
+    settings, inspection, inspector_a, staff_a
+):
+    settings.HISTORY_MERGE_MINUTES = 0  # every save its own entry; merging: test_history.py
     answer_all(inspection, inspector_a)
     save(inspection, inspector_a, "CB01", "partial", "Chưa thông báo")
     save(inspection, inspector_a, "CB01", "partial", "Chưa thông báo")  # no change, no entry
@@ -700,8 +704,9 @@ def test_history_lists_answer_and_status_changes_newest_first(inspection, inspec
 
 
 def test_history_costs_two_queries_however_long(
-    inspection, inspector_a, staff_a, django_assert_num_queries
+    settings, inspection, inspector_a, staff_a, django_assert_num_queries
 ):
+    settings.HISTORY_MERGE_MINUTES = 0  # every save its own entry
     submitted(inspection, inspector_a, shortfalls=[("CB01", "partial", "a")])
     services.inspection_return(inspection=inspection, user=staff_a, reason="x", version=2)
     for note in ("b", "c", "d"):
