@@ -11,6 +11,17 @@
   var hasWorker = "serviceWorker" in navigator && "caches" in window;
   var controlledAtLoad = hasWorker && !!navigator.serviceWorker.controller;
 
+  function servedByWorker() {
+    // Whether this page's own response came through the worker (which then kept it). Being
+    // controlled is not enough: a worker that activates while the page is still loading
+    // claims it, yet the page itself came from the network and was not kept.
+    var entries = performance.getEntriesByType ? performance.getEntriesByType("navigation") : [];
+    if (entries.length && "workerStart" in entries[0]) {
+      return entries[0].workerStart > 0;
+    }
+    return controlledAtLoad;
+  }
+
   function formatTime(iso) {
     var when = new Date(iso);
     if (isNaN(when.getTime())) {
@@ -128,8 +139,8 @@
         download(registration, button);
       });
     });
-    if (!controlledAtLoad && body.dataset.offlinePage === "1" && navigator.onLine) {
-      // This page came before the worker did: have the worker fetch it again and keep it.
+    if (!servedByWorker() && body.dataset.offlinePage === "1" && navigator.onLine) {
+      // This page did not come through the worker: have the worker fetch it again and keep it.
       keepThroughWorker(registration, [location.pathname]);
     }
   });

@@ -134,27 +134,33 @@ function serially(step) {
 }
 
 function keepPage(request, response) {
+  // Two steps in the queue of writes: first the user marker (and, for another user, the
+  // removal of the previous user's pages), then the page itself. `switched` lets a
+  // navigation wait for the first step, so a page of a new user is never shown while the
+  // previous user's pages are still on the device.
   var user = response.headers.get(CONFIG.userHeader);
   if (!response.ok || !user) {
-    return Promise.resolve();
+    var none = Promise.resolve();
+    return { switched: none, stored: none };
   }
   var copy = response.clone();
-  return serially(function () {
-    return storePage(request, copy, user);
+  var switched = serially(function () {
+    return switchUser(user);
   });
+  var stored = serially(function () {
+    return caches.open(pagesCache(user)).then(function (cache) {
+      return cache.put(request.url.split("#")[0], copy);
+    });
+  });
+  return { switched: switched, stored: stored };
 }
 
-function storePage(request, copy, user) {
+function switchUser(user) {
   return currentUser().then(function (previous) {
-    var steps = [setCurrentUser(user)];
-    if (previous !== user) {
-      steps.push(dropPages(pagesCache(user)));
+    if (previous === user) {
+      return null;
     }
-    return Promise.all(steps);
-  }).then(function () {
-    return caches.open(pagesCache(user));
-  }).then(function (cache) {
-    return cache.put(request.url.split("#")[0], copy);
+    return Promise.all([setCurrentUser(user), dropPages(pagesCache(user))]);
   });
 }
 
@@ -178,12 +184,19 @@ function keptPage(request) {
   });
 }
 
-function pageFromNetwork(event) {
-  var request = event.request;
+function pageFromNetwork(request, keeping) {
+  // `keeping` is resolved with the promise that stores the page; the fetch handler gave
+  // it to event.waitUntil before anything asynchronous, so the worker lives until then.
   return withTimeout(fetch(request)).then(function (response) {
-    event.waitUntil(keepPage(request, response));
-    return response;
+    var keep = keepPage(request, response);
+    keeping(keep.stored);
+    return keep.switched.then(function () {
+      return response;
+    }, function () {
+      return response;
+    });
   }, function () {
+    keeping(null);
     return keptPage(request).then(function (kept) {
       return kept || offlineFallback();
     });
@@ -218,7 +231,11 @@ self.addEventListener("fetch", function (event) {
   if (url.pathname.indexOf(CONFIG.staticUrl) === 0) {
     event.respondWith(staticFile(request));
   } else if (isPage(url)) {
-    event.respondWith(pageFromNetwork(event));
+    var keeping;
+    event.waitUntil(new Promise(function (resolve) {
+      keeping = resolve;
+    }));
+    event.respondWith(pageFromNetwork(request, keeping));
   }
 });
 
@@ -230,7 +247,7 @@ function keepUrls(urls) {
     return fetch(url, { credentials: "same-origin" }).then(function (response) {
       if (response.ok && response.headers.get(CONFIG.userHeader)) {
         kept += 1;
-        return keepPage(new Request(url), response);
+        return keepPage(new Request(url), response).stored;
       }
     }, function () {});
   })).then(function () {
