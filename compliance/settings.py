@@ -90,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "compliance.context_processors.permissions",
+                "compliance.context_processors.navigation",
             ],
         },
     },
@@ -208,3 +209,7 @@ SAVE_KEY_DAYS = 30
 STATIC_VERSION = env("STATIC_VERSION")
 PHOTO_MAX_SIDE = int(env("PHOTO_MAX_SIDE", "2000"))
 PHOTO_QUALITY = float(env("PHOTO_QUALITY", "0.85"))
+# One date and time format per language, the same order in both: 21/11/2026 20:28
+# (compliance/formats/). Date inputs stay type=date, shown by the browser in its own
+# locale (dd/mm/yyyy in a Vietnamese browser) and sent as ISO dates.
+FORMAT_MODULE_PATH = ["compliance.formats"]

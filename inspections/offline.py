@@ -31,6 +31,7 @@ PRECACHE = [
     "css/app.css",
     "js/checklist.js",
     "js/offline.js",
+    "js/app.js",
     "js/offline-store.js",
     "vendor/bootstrap-5.3.8/bootstrap.min.css",
     "vendor/bootstrap-5.3.8/bootstrap.bundle.min.js",
