@@ -110,9 +110,9 @@ def test_a_whole_province_of_communes_can_be_chosen_at_once(client, province_a, 
 def test_agencies_sent_one_field_each_are_still_read(client, province_a, staff_a):
     chosen = [make_agency(province_a), make_agency(province_a)]
     client.force_login(staff_a)
-    response = client.post(
-        reverse("round_create"), round_post(agencies=[a.pk for a in chosen])
-    )
+    data = round_post()
+    data["agencies"] = [a.pk for a in chosen]
+    response = client.post(reverse("round_create"), data)
     assert response.status_code == 302
     assert {i.agency_id for i in Inspection.objects.all()} == {a.pk for a in chosen}
 

@@ -6,7 +6,9 @@
  *   are left alone);
  * - a link with data-busy, or to a download (.pdf, .xlsx, .docx, a workbook), shows a
  *   spinner until the file starts to arrive (the page is left, or it is hidden while the
- *   browser saves the file), and at most BUSY_MS.
+ *   browser saves the file), and at most BUSY_MS;
+ * - a table that scrolls sideways and holds nothing focusable takes the keyboard focus,
+ *   so it can be scrolled without a mouse.
  */
 (function () {
   "use strict";
@@ -86,6 +88,21 @@
     window.addEventListener("blur", done);
     document.addEventListener("visibilitychange", done);
   });
+
+  // A table that scrolls sideways (a phone) must be reachable by keyboard to scroll it.
+  function scrollableTables() {
+    document.querySelectorAll(".table-responsive").forEach(function (box) {
+      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      var focusable = box.querySelector("a[href], button, input, select, textarea, [tabindex]");
+      if (scrolls && !focusable) {
+        box.setAttribute("tabindex", "0");
+      } else if (!scrolls && box.getAttribute("tabindex") === "0") {
+        box.removeAttribute("tabindex");
+      }
+    });
+  }
+  scrollableTables();
+  window.addEventListener("resize", scrollableTables);
 
   // Back from another page (bfcache): nothing is on its way any more.
   window.addEventListener("pageshow", function (event) {
