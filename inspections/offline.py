@@ -220,6 +220,7 @@ def _page_texts():
         ),
         "cannotSave": _("This could not be saved."),
         "photoWaiting": _("waiting to be sent"),
+        "photoUploading": _("uploading… %(percent)s%%"),
         "photoSent": _("sent"),
         "photoOpen": _("open"),
         "photoRemove": _("Remove"),

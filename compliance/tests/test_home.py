@@ -155,4 +155,3 @@ def test_staff_home_marks_home_as_current(client, staff_a):
     html = client.get(reverse("home")).content.decode()
     assert f'<a class="navbar-brand" href="{reverse("home")}" aria-current="page">' in html
     assert 'class="nav-link active"' not in html
-

@@ -8,8 +8,8 @@ from django.utils import timezone
 from agencies.models import Agency, Role
 from agencies.tests.factories import make_agency, make_user
 from inspections.models import Checklist, Inspection, Round
-from inspections.tests.factories import answer_all, answer_of, make_round
 from inspections.services import answer_save, inspection_submit
+from inspections.tests.factories import answer_all, answer_of, make_round
 
 
 def round_post(agencies=(), **overrides):
