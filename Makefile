@@ -2,6 +2,8 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+# `make run PORT=8080` serves on another port.
+PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := compliance.settings
 
 .PHONY: run setup test lint format messages bench clean
@@ -27,8 +29,8 @@ setup: $(VENV)/.requirements
 	$(PY) manage.py load_demo
 
 run: setup
-	@echo "Serving on http://127.0.0.1:8000 with a queue consumer (Ctrl+C stops both)"
-	DEBUG=$${DEBUG:-1} PY=$(PY) scripts/run
+	@echo "Serving on http://127.0.0.1:$(PORT) with a queue consumer (Ctrl+C stops both)"
+	DEBUG=$${DEBUG:-1} PY=$(PY) PORT=$(PORT) scripts/run
 
 lint: $(VENV)/.requirements-dev
 	$(VENV)/bin/ruff check .

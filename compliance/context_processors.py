@@ -32,3 +32,31 @@ def permissions(request):
     if user is None:
         return {"can": {}}
     return {"can": {name: partial(rule, user) for name, rule in RULES.items()}}
+
+
+# The menu entry each page belongs to, by URL name prefix (longest first).
+SECTIONS = [
+    ("national_report", "national"),
+    ("province_report", "reports"),
+    ("my_inspections", "my"),
+    ("round", "rounds"),
+    ("inspection", "rounds"),
+    ("finding", "rounds"),
+    ("agency", "agencies"),
+    ("home", "home"),
+]
+
+
+def navigation(request):
+    """`nav_section`: which menu entry to mark as the current page (aria-current)."""
+    match = getattr(request, "resolver_match", None)
+    name = (match.url_name or "") if match else ""
+    for prefix, section in SECTIONS:
+        if name.startswith(prefix):
+            # An inspector's inspections and findings live under "My inspections".
+            if section == "rounds" and not name.startswith("round"):
+                user = getattr(request, "user", None)
+                if user is not None and can_fill_checklists(user):
+                    return {"nav_section": "my"}
+            return {"nav_section": section}
+    return {"nav_section": ""}

@@ -90,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "compliance.context_processors.permissions",
+                "compliance.context_processors.navigation",
             ],
         },
     },
@@ -255,3 +256,7 @@ WORKBOOK_JOB_MIN_BYTES = int(env("WORKBOOK_JOB_MIN_BYTES", str(200 * 1024)))
 # Autosaves by one user on one criterion less than this many minutes apart make one history
 # entry, so a checklist saved on every keystroke keeps a history a person can read.
 HISTORY_MERGE_MINUTES = int(env("HISTORY_MERGE_MINUTES", "5"))
+# One date and time format per language, the same order in both: 21/11/2026 20:28
+# (compliance/formats/). Date inputs stay type=date, shown by the browser in its own
+# locale (dd/mm/yyyy in a Vietnamese browser) and sent as ISO dates.
+FORMAT_MODULE_PATH = ["compliance.formats"]

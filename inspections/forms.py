@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -32,9 +33,34 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+def next_round_number(province, year):
+    """The number a new round of `province` in `year` takes: one past the highest used."""
+    highest = Round.objects.filter(province=province, year=year).aggregate(Max("number"))
+    return (highest["number__max"] or 0) + 1
+
+
+class IdListInput(forms.HiddenInput):
+    """Many ids in one field, "12,15,40": the round form's ticked agencies.
+
+    A province's 3,000+ communes ticked at once would be 3,000 form fields, past Django's
+    DATA_UPLOAD_MAX_NUMBER_FIELDS (1,000), and an htmx filter change must not lose them;
+    so the page keeps the ticked ids in this one field. Separate values (`agencies=1&
+    agencies=2`) are read too.
+    """
+
+    def value_from_datadict(self, data, files, name):
+        values = data.getlist(name) if hasattr(data, "getlist") else data.get(name) or []
+        if isinstance(values, (str, int)):
+            values = [values]
+        return [part for value in values for part in str(value).split(",") if part.strip()]
+
+    def format_value(self, value):
+        return ",".join(str(item) for item in value or [])
+
+
 class RoundForm(CleanTextMixin, forms.ModelForm):
     agencies = forms.ModelMultipleChoiceField(
-        label=_("Agencies to inspect"), queryset=Agency.objects.none()
+        label=_("Agencies to inspect"), queryset=Agency.objects.none(), widget=IdListInput
     )
     inspectors = InspectorChoiceField(
         label=_("Inspection team (assigned to every agency)"),
@@ -76,6 +102,9 @@ class RoundForm(CleanTextMixin, forms.ModelForm):
             latest.setdefault(checklist.code, checklist.pk)
         self.fields["checklist"].queryset = Checklist.objects.filter(pk__in=latest.values())
         self.fields["checklist"].initial = next(iter(latest.values()), None)
+        year = timezone.localdate().year
+        self.fields["year"].initial = year
+        self.fields["number"].initial = next_round_number(province, year)
         for name, field in self.fields.items():
             if name not in ("agencies", "inspectors"):
                 css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"

@@ -28,6 +28,8 @@ from inspections.models import (
 )
 
 FINDING_DAYS = 30
+# Answers that open a finding when the inspection is approved.
+SHORTFALL_RESULTS = (Answer.Result.PARTIAL, Answer.Result.NONCONFORMING)
 
 
 class Conflict(Exception):
@@ -338,9 +340,9 @@ def inspection_approve(*, inspection, user, version, today=None):
             reviewed_at=timezone.now(),
             reviewed_by=user,
         )
-        shortfalls = inspection.answers.filter(
-            result__in=[Answer.Result.PARTIAL, Answer.Result.NONCONFORMING]
-        ).select_related("criterion")
+        shortfalls = inspection.answers.filter(result__in=SHORTFALL_RESULTS).select_related(
+            "criterion"
+        )
         Finding.objects.bulk_create(
             [
                 Finding(

@@ -126,22 +126,31 @@ def round_create(request):
 
 
 def _agency_choices(request, province, form=None):
+    """The agencies the round form offers under its filters, and those already ticked.
+
+    The ticked ones live in the form's one `agencies` field, kept by the page across
+    filter changes, so a filter never clears what was chosen under another.
+    """
     agencies = Agency.objects.filter(province=province).existing_on(timezone.localdate())
     params = request.POST if request.method == "POST" else request.GET
     level = params.get("filter_level", "")
     applicability = params.get("filter_applicability", "")
+    search = params.get("q", "").strip()
     if level in Agency.Level.values:
         agencies = agencies.filter(level=level)
     if applicability in Agency.Applicability.values:
         agencies = agencies.filter(applicability=applicability)
+    if search:
+        agencies = agencies.search(search)
     selected = set()
     if form is not None and form.is_bound:
-        selected = set(form.data.getlist("agencies"))
+        selected = set(form["agencies"].value() or [])
     return {
-        "agencies": agencies,
+        "agencies": agencies.only("pk", "name", "code"),
         "selected": selected,
         "level": level,
         "applicability": applicability,
+        "search": search,
         "levels": Agency.Level.choices,
         "applicabilities": Agency.Applicability.choices,
     }
@@ -291,6 +300,8 @@ def inspection_detail(request, pk):
             "can_review": inspection.status == Inspection.Status.SUBMITTED
             and inspection.can_review(request.user),
             "return_form": ReturnForm(initial={"version": inspection.version}),
+            "shortfalls": sum(1 for a in answers if a.result in services.SHORTFALL_RESULTS),
+            "finding_days": services.FINDING_DAYS,
             "findings": [(f, f.is_overdue(today)) for f in findings],
             "history": history[:RECENT],
             "more_history": len(history) > RECENT,

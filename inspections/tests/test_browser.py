@@ -186,8 +186,11 @@ def test_submit_return_correct_resubmit_and_approve_opens_findings(
     inspector.wait_for_selector("text=Đã gửi để xem xét")
 
     staff.reload()
+    questions = []
+    staff.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
     staff.click("button:has-text('Phê duyệt')")
     staff.wait_for_selector("text=Đã phê duyệt")
+    assert questions == ["Phê duyệt sẽ mở 2 điểm chưa phù hợp, thời hạn 30 ngày. Phê duyệt?"]
     inspection.refresh_from_db()
     assert inspection.status == Inspection.Status.APPROVED
     findings = Finding.objects.filter(inspection=inspection).select_related("answer__criterion")

@@ -275,6 +275,38 @@
     });
   }
 
+  function upload(url, body, onProgress) {
+    // post() through XMLHttpRequest, whose upload events tell how much has been sent
+    // (fetch cannot); the same answers, the same "session" failure.
+    return new Promise(function (resolve, reject) {
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", url);
+      xhr.timeout = TIMEOUT_MS * 3;
+      xhr.setRequestHeader("X-CSRFToken", csrf);
+      xhr.setRequestHeader("Accept", "application/json");
+      xhr.upload.onprogress = function (event) {
+        if (event.lengthComputable) {
+          onProgress(Math.round(100 * event.loaded / event.total));
+        }
+      };
+      xhr.onload = function () {
+        var isJson = (xhr.getResponseHeader("Content-Type") || "").indexOf("json") !== -1;
+        var redirected = xhr.responseURL && xhr.responseURL !== new URL(url, location.href).href;
+        if (redirected || (xhr.status === 403 && !isJson)) {
+          reject(new Error("session"));
+        } else if (!isJson) {
+          resolve({ status: xhr.status >= 500 ? xhr.status : 400, data: null });
+        } else {
+          resolve({ status: xhr.status, data: JSON.parse(xhr.responseText) });
+        }
+      };
+      xhr.onerror = xhr.ontimeout = xhr.onabort = function () {
+        reject(new Error("network"));
+      };
+      xhr.send(body);
+    });
+  }
+
   function applied(id, data) {
     var section = sectionFor(id);
     var item = queue[id];
@@ -356,7 +388,7 @@
     } else {
       var icon = document.createElement("span");
       icon.className = "waiting-file";
-      icon.textContent = "📄";
+      icon.textContent = "PDF";
       item.appendChild(icon);
     }
     var state = document.createElement("span");
@@ -442,7 +474,9 @@
     var body = new FormData();
     body.append("file", photo.blob, photo.name);
     body.append("key", photo.key);
-    return post(photo.url, body).then(function (reply) {
+    return upload(photo.url, body, function (percent) {
+      showPhotoState(photo, texts.photoUploading.replace("%(percent)s", percent).replace("%%", "%"));
+    }).then(function (reply) {
       if (reply.status === 200) {
         synced();
         showPhotoState(photo, texts.photoSent);
