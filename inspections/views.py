@@ -182,7 +182,10 @@ def round_detail(request, pk):
     inspections = (
         Inspection.objects.for_user(request.user)
         .filter(round=round_)
-        .annotate(answered=Case(When(answered, then=1), default=0))
+        # Only a draft's answers are looked at: no other state depends on them.
+        .annotate(
+            answered=Case(When(Q(status=Inspection.Status.DRAFT) & answered, then=1), default=0)
+        )
     )
     inspections, filters = _round_filters(inspections, round_, params)
     counts = _state_counts(inspections)

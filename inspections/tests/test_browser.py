@@ -86,8 +86,11 @@ def test_inspector_fills_on_a_phone_and_nothing_is_lost_on_reload(live_server, p
 
 
 def test_changes_made_offline_are_sent_once_when_the_network_returns(
-    live_server, phone, inspection
+    live_server, phone, inspection, settings
 ):
+    # Every save its own history row, so the rows show each change arriving once, in order
+    # (a burst on one criterion is otherwise one entry: test_history.py).
+    settings.HISTORY_MERGE_MINUTES = 0
     page = phone.new_page()
     log_in(page, live_server, "inspector-a")
     page.goto(live_server.url + reverse("inspection_detail", args=[inspection.pk]))
@@ -202,7 +205,10 @@ def test_submit_return_correct_resubmit_and_approve_opens_findings(
     assert inspector.is_disabled(f"#result-{answers['KP01'].pk}-conforming")
 
 
-def test_a_save_whose_reply_was_lost_is_not_mistaken_for_a_conflict(live_server, phone, inspection):
+def test_a_save_whose_reply_was_lost_is_not_mistaken_for_a_conflict(
+    live_server, phone, inspection, settings
+):
+    settings.HISTORY_MERGE_MINUTES = 0  # every save its own history row, counted below
     page = phone.new_page()
     log_in(page, live_server, "inspector-a")
     page.goto(live_server.url + reverse("inspection_detail", args=[inspection.pk]))
@@ -229,4 +235,5 @@ def test_a_save_whose_reply_was_lost_is_not_mistaken_for_a_conflict(live_server,
     saved = Answer.objects.get(pk=cb01.pk)
     assert (saved.result, saved.note) == ("partial", "Chưa gửi quyết định công bố")
     assert Answer.history.filter(id=cb01.pk).count() == 2  # each change applied once
+    assert saved.version == 2
     assert page.get_attribute(f"#criterion-{cb01.pk}", "data-state") == "saved"
