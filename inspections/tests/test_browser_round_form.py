@@ -9,9 +9,16 @@ from django.urls import reverse
 
 from agencies.models import Agency
 from agencies.tests.factories import make_agency
-from inspections.models import Round
+from inspections.default_checklist import ensure_default_checklist
+from inspections.models import Checklist, Criterion, Round
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def checklist(db):
+    # Transactional tests empty every table, the migrated default checklist included.
+    ensure_default_checklist(Checklist, Criterion)
 
 
 def logged_in(context, user, live_server):
