@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from compliance.bulk import bulk_update_values
 from compliance.spreadsheets import FileRefused
@@ -16,6 +17,7 @@ from inspections import workbooks
 from inspections.models import (
     Answer,
     Checklist,
+    CorrectiveFile,
     Criterion,
     Evidence,
     Finding,
@@ -266,7 +268,8 @@ def inspection_approve(*, inspection, user, version, today=None):
         shortfalls = inspection.answers.filter(
             result__in=[Answer.Result.PARTIAL, Answer.Result.NONCONFORMING]
         ).select_related("criterion")
-        Finding.objects.bulk_create(
+        # With history, so a finding's first transition (opened, by whom) is on record.
+        bulk_create_with_history(
             [
                 Finding(
                     inspection=inspection,
@@ -275,7 +278,9 @@ def inspection_approve(*, inspection, user, version, today=None):
                     due_on=today + datetime.timedelta(days=FINDING_DAYS),
                 )
                 for answer in shortfalls
-            ]
+            ],
+            Finding,
+            default_user=user,
         )
     return inspection
 
@@ -288,44 +293,111 @@ def _lock_open_finding(finding):
     return locked
 
 
-def finding_update_due(*, finding, user, due_on):
+def _save_finding(finding, user, reason, fields):
+    finding._history_user = user
+    finding._change_reason = reason[:100] if reason else None
+    finding.save(update_fields=fields)
+
+
+def finding_update_due(*, finding, user, due_on, reason, today=None):
+    """Move the due date, never into the past; the history keeps the old date and why."""
     if not finding.inspection.can_review(user):
         raise PermissionDenied
+    today = today or timezone.localdate()
+    if due_on < today:
+        raise ValidationError(_("A due date cannot be in the past."))
+    reason = clean_text(reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Say why the due date moves."))
     with transaction.atomic():
         locked = _lock_open_finding(finding)
-        locked.due_on = due_on
-        locked._history_user = user
-        locked.save(update_fields=["due_on"])
+        old = locked.due_on
+        locked.due_on, locked.due_reason = due_on, reason
+        summary = f"{old:%d/%m/%Y} → {due_on:%d/%m/%Y}: {reason}"
+        _save_finding(locked, user, summary, ["due_on", "due_reason"])
+    return locked
 
 
-def finding_submit_record(*, finding, user, upload, content_type, note):
-    """The agency's corrective-action record, received and uploaded by staff or an inspector.
+FINDING_SUBMIT_FIELDS = [
+    "root_cause",
+    "action_taken",
+    "status",
+    "submitted_at",
+    "submitted_by",
+    "submitted_via_link",
+]
 
-    A new upload replaces the record shown; the history keeps the earlier file's path.
+
+def finding_submit_record(*, finding, user, root_cause, action_taken, files=()):
+    """A corrective action entered by staff or an inspector: root cause, action, files.
+
+    `files` are (upload, content_type) pairs already checked by check_upload. A finding
+    returned or already submitted may be answered again; the history keeps each version.
     """
     # A closed finding is refused under the lock below, with a message rather than a 404.
     if not finding.handles_record(user):
         raise PermissionDenied
     with transaction.atomic():
         locked = _lock_open_finding(finding)
-        locked.record = upload
-        locked.record_name = upload.name[:255]
-        locked.record_content_type = content_type
-        locked.record_note = note
-        locked.status = Finding.Status.SUBMITTED
-        locked.submitted_at, locked.submitted_by = timezone.now(), user
-        locked._history_user = user
-        locked.save(
-            update_fields=[
-                "record",
-                "record_name",
-                "record_content_type",
-                "record_note",
-                "status",
-                "submitted_at",
-                "submitted_by",
-            ]
+        return _submit(locked, user, root_cause, action_taken, files, link=None)
+
+
+def finding_submit_via_link(*, link, finding_id, root_cause, action_taken, files=()):
+    """The agency's own corrective action through its response link.
+
+    Only a finding of the link's inspection that awaits action can be answered; any other
+    id is "not found", so a form cannot reach another inspection's findings.
+    """
+    with transaction.atomic():
+        locked = (
+            Finding.objects.select_for_update()
+            .filter(Finding.awaiting_condition(), inspection_id=link.inspection_id, pk=finding_id)
+            .first()
         )
+        if locked is None:
+            raise Finding.DoesNotExist
+        return _submit(locked, None, root_cause, action_taken, files, link=link)
+
+
+def _submit(locked, user, root_cause, action_taken, files, *, link):
+    root_cause = clean_text(root_cause or "").strip()
+    action_taken = clean_text(action_taken or "").strip()
+    if not root_cause or not action_taken:
+        raise ValidationError(_("Give the root cause and the action taken."))
+    for upload, content_type in files:
+        CorrectiveFile.objects.create(
+            finding=locked,
+            file=upload,
+            original_name=upload.name[:255],
+            content_type=content_type,
+            size=upload.size,
+            uploaded_by=user,
+            link=link,
+        )
+    locked.root_cause, locked.action_taken = root_cause, action_taken
+    locked.status = Finding.Status.SUBMITTED
+    locked.submitted_at, locked.submitted_by = timezone.now(), user
+    locked.submitted_via_link = link is not None
+    reason = _("Submitted by the agency via link") if link is not None else None
+    _save_finding(locked, user, reason, FINDING_SUBMIT_FIELDS)
+    return locked
+
+
+def finding_return(*, finding, user, reason):
+    """Staff reject a submitted corrective action; the agency sees the reason and answers again."""
+    if not finding.inspection.can_review(user):
+        raise PermissionDenied
+    reason = clean_text(reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give a reason for returning the corrective action."))
+    with transaction.atomic():
+        locked = _lock_open_finding(finding)
+        if locked.status != Finding.Status.SUBMITTED:
+            raise ValidationError(_("Only a submitted corrective action can be returned."))
+        locked.status = Finding.Status.RETURNED
+        locked.return_reason = reason
+        _save_finding(locked, user, reason, ["status", "return_reason"])
+    return locked
 
 
 def finding_verify(*, finding, user, today=None):
@@ -335,12 +407,12 @@ def finding_verify(*, finding, user, today=None):
         locked = _lock_open_finding(finding)
         if locked.status != Finding.Status.SUBMITTED:
             raise ValidationError(
-                _("Only a finding with a corrective action record can be closed.")
+                _("Only a finding with a submitted corrective action can be closed.")
             )
         locked.status = Finding.Status.VERIFIED
         locked.verified_by, locked.verified_on = user, today or timezone.localdate()
-        locked._history_user = user
-        locked.save(update_fields=["status", "verified_by", "verified_on"])
+        _save_finding(locked, user, None, ["status", "verified_by", "verified_on"])
+    return locked
 
 
 def checklist_new_version(*, checklist):

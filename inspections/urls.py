@@ -43,5 +43,6 @@ urlpatterns = [
         views.finding_record_upload,
         name="finding_record_upload",
     ),
-    path("findings/<int:pk>/record/", views.finding_record, name="finding_record"),
+    path("findings/<int:pk>/return/", views.finding_return, name="finding_return"),
+    path("findings/files/<int:pk>/", views.corrective_file, name="corrective_file"),
 ]
