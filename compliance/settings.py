@@ -249,3 +249,31 @@ JOB_HEARTBEAT_SECONDS = float(env("JOB_HEARTBEAT_SECONDS", "5"))
 JOB_STALL_SECONDS = int(env("JOB_STALL_SECONDS", "120"))
 # Workbooks at least this large are previewed and imported on the queue, not in the request.
 WORKBOOK_JOB_MIN_BYTES = int(env("WORKBOOK_JOB_MIN_BYTES", str(200 * 1024)))
+
+# -- Corrective actions, agency response links, reminders -----------------------------------
+# An agency response link expires this many days after the latest due date of its findings.
+RESPONSE_LINK_GRACE_DAYS = int(env("RESPONSE_LINK_GRACE_DAYS", "30"))
+# Files one response link may upload in any hour (each file also obeys EVIDENCE_MAX_BYTES).
+RESPONSE_LINK_UPLOADS_PER_HOUR = int(env("RESPONSE_LINK_UPLOADS_PER_HOUR", "30"))
+
+# No response-link token in any log line: every handler, runserver's request log included.
+LOGGING["filters"] = {"redact_tokens": {"()": "compliance.logfilters.RedactResponseTokens"}}
+LOGGING["handlers"]["console"]["filters"] = ["redact_tokens"]
+LOGGING["formatters"] = {
+    "django.server": {
+        "()": "django.utils.log.ServerFormatter",
+        "format": "[{server_time}] {message}",
+        "style": "{",
+    }
+}
+LOGGING["handlers"]["django.server"] = {
+    "class": "logging.StreamHandler",
+    "formatter": "django.server",
+    "filters": ["redact_tokens"],
+}
+LOGGING["loggers"]["django.server"] = {
+    "handlers": ["django.server"],
+    "level": "INFO",
+    "propagate": False,
+}
+LOGGING["loggers"]["inspections.response"] = {"level": env("AUTH_LOG_LEVEL", "INFO")}

@@ -1,9 +1,11 @@
 """Writes that span several models or must not be half-done: the inspection workflow."""
 
 import datetime
+import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -22,6 +24,7 @@ from inspections.models import (
     Evidence,
     Finding,
     Inspection,
+    ResponseLink,
     Round,
     SaveKey,
 )
@@ -349,6 +352,12 @@ def finding_submit_via_link(*, link, finding_id, root_cause, action_taken, files
     id is "not found", so a form cannot reach another inspection's findings.
     """
     with transaction.atomic():
+        # The link's row under lock: concurrent posts count their files one after another.
+        ResponseLink.objects.select_for_update().filter(pk=link.pk).first()
+        if len(files) > response_link_uploads_left(link):
+            raise ValidationError(
+                _("Too many files were sent through this link in the last hour; try later.")
+            )
         locked = (
             Finding.objects.select_for_update()
             .filter(Finding.awaiting_condition(), inspection_id=link.inspection_id, pk=finding_id)
@@ -704,3 +713,76 @@ def _import_apply(report, *, user, filename):
     bulk_update_values(Inspection, report.new_conclusions, ["conclusion"])
     if report.to_submit:
         _mark_submitted(report.to_submit, user=user, reason=reason, now=now)
+
+
+# -- Agency response links -----------------------------------------------------------------
+
+
+def response_link_expiry(inspection, today):
+    """The latest due date of the findings still awaiting action, plus the grace period;
+    None when nothing awaits action."""
+    latest = (
+        inspection.findings.filter(Finding.awaiting_condition())
+        .order_by("-due_on")
+        .values_list("due_on", flat=True)
+        .first()
+    )
+    if latest is None:
+        return None
+    grace = datetime.timedelta(days=settings.RESPONSE_LINK_GRACE_DAYS)
+    return max(latest, today) + grace
+
+
+def response_link_issue(*, inspection, user, today=None, source=ResponseLink.Source.STAFF):
+    """A new link for the agency, replacing the active one of the same source.
+
+    Returns (link, token): the token exists only here; the database keeps its SHA-256.
+    """
+    today = today or timezone.localdate()
+    if source == ResponseLink.Source.STAFF and not inspection.can_review(user):
+        raise PermissionDenied
+    expires_on = response_link_expiry(inspection, today)
+    if expires_on is None:
+        raise ValidationError(_("This inspection has no findings awaiting action."))
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        Inspection.objects.select_for_update().filter(pk=inspection.pk).first()
+        inspection.response_links.filter(
+            ResponseLink.active_condition(today), source=source
+        ).update(revoked_at=timezone.now(), revoked_by=user)
+        link = ResponseLink.objects.create(
+            inspection=inspection,
+            token_hash=ResponseLink.hash_of(token),
+            source=source,
+            created_by=user,
+            expires_on=expires_on,
+        )
+    return link, token
+
+
+def response_link_revoke(*, link, user):
+    if not link.inspection.can_review(user):
+        raise PermissionDenied
+    ResponseLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(
+        revoked_at=timezone.now(), revoked_by=user
+    )
+
+
+def response_link_find(token, today=None):
+    """The active link of `token`, or None: wrong, tampered, expired and revoked alike."""
+    if not token or len(token) > 100:
+        return None
+    today = today or timezone.localdate()
+    return (
+        ResponseLink.objects.filter(ResponseLink.active_condition(today))
+        .select_related("inspection__agency")
+        .filter(token_hash=ResponseLink.hash_of(token))
+        .first()
+    )
+
+
+def response_link_uploads_left(link):
+    """How many more files the link may upload in the current hour (a rolling window)."""
+    since = timezone.now() - datetime.timedelta(hours=1)
+    used = CorrectiveFile.objects.filter(link=link, uploaded_at__gte=since).count()
+    return max(settings.RESPONSE_LINK_UPLOADS_PER_HOUR - used, 0)

@@ -35,6 +35,8 @@ from inspections.models import (
     Evidence,
     Finding,
     Inspection,
+    Reminder,
+    ResponseLink,
     Round,
 )
 from inspections.tasks import WORKBOOK_IMPORT, WORKBOOK_PREVIEW
@@ -233,6 +235,7 @@ def inspection_detail(request, pk):
             and inspection.can_review(request.user),
             "return_form": ReturnForm(initial={"version": inspection.version}),
             "findings": [(f, f.is_overdue(today)) for f in findings],
+            "follow_up": _follow_up(inspection, request.user, today) if findings else None,
             "history": inspection_history(inspection),
             "js_texts": _checklist_texts(),
             "offline": offline.page_settings(request),
@@ -589,6 +592,65 @@ def corrective_file(request, pk):
         CorrectiveFile.objects.filter(finding__in=Finding.objects.for_user(request.user)), pk=pk
     )
     return file_response(stored.file, stored.original_name, stored.content_type)
+
+
+def _reviewed_inspection(request, pk):
+    """The inspection if the user reviews it (staff of its province, admins); else 404."""
+    inspection = _inspection(request, pk)
+    if not inspection.can_review(request.user):
+        raise Http404
+    return inspection
+
+
+@login_required
+@require_POST
+def response_link_issue(request, pk):
+    """Issue (or re-issue) the agency's response link; its URL is shown on this one page."""
+    inspection = _reviewed_inspection(request, pk)
+    try:
+        link, token = services.response_link_issue(inspection=inspection, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(reverse("inspection_detail", args=[pk]) + "#response-link")
+    response = render(
+        request,
+        "inspections/response_link_issued.html",
+        {
+            "inspection": inspection,
+            "link": link,
+            "url": request.build_absolute_uri(reverse("response_page", args=[token])),
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def response_link_revoke(request, pk):
+    inspection = _reviewed_inspection(request, pk)
+    link = get_object_or_404(inspection.response_links, pk=request.POST.get("link") or 0)
+    services.response_link_revoke(link=link, user=request.user)
+    messages.success(request, _("The response link was revoked."))
+    return redirect(reverse("inspection_detail", args=[pk]) + "#response-link")
+
+
+def _follow_up(inspection, user, today):
+    """The inspection page's block for staff: active response links and the last reminder."""
+    if not inspection.can_review(user):
+        return None
+    return {
+        "links": list(
+            inspection.response_links.filter(ResponseLink.active_condition(today)).order_by(
+                "-created_at"
+            )
+        ),
+        "last_reminder": Reminder.objects.filter(
+            kind=Reminder.Kind.AGENCY, agency_id=inspection.agency_id
+        )
+        .order_by("-sent_at")
+        .first(),
+    }
 
 
 @login_required
