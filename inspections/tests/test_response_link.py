@@ -91,7 +91,8 @@ def test_the_page_shows_only_that_inspections_findings_and_no_way_out(
     inspector_a.last_name = "Nguyễn Thanh Tra"
     inspector_a.save()
     html = client.get(page_url(token)).content.decode()
-    assert inspector_a.username not in html and "Nguyễn Thanh Tra" not in html
+    assert inspector_a.username not in html
+    assert "Nguyễn Thanh Tra" not in html
     # No link anywhere: every URL on the page is its own form or a static file.
     assert "<a " not in html
     hrefs = re.findall(r'(?:href|action|src)="([^"]+)"', html)
@@ -120,7 +121,8 @@ def test_a_bad_token_is_a_bare_404(client, token, finding, staff_a, kind):
         assert response["Referrer-Policy"] == "no-referrer"
         html = response.content.decode()
         assert finding.inspection.agency.name not in html
-        assert "DG01" not in html and "<a " not in html
+        assert "DG01" not in html
+        assert "<a " not in html
     assert snapshot(finding) == before
 
 
@@ -190,7 +192,8 @@ def test_the_link_opens_no_other_page_of_the_site(client, token, finding):
         ("my_inspections", []),
     ]:
         response = client.get(reverse(name, args=args))
-        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+        assert response.status_code == 302
+        assert "/accounts/login/" in response["Location"]
     # A path below the token is not a page either.
     assert client.get(f"/r/{token}/../../inspections/{finding.inspection_id}/").status_code in (
         302,
@@ -199,7 +202,8 @@ def test_the_link_opens_no_other_page_of_the_site(client, token, finding):
 
 
 @pytest.mark.parametrize(
-    "name,content,problem", [("anh.jpg", EXE_BYTES, "not a PDF or a photo"), ("big.pdf", None, "")]
+    ("name", "content", "problem"),
+    [("anh.jpg", EXE_BYTES, "not a PDF or a photo"), ("big.pdf", None, "")],
 )
 def test_uploads_through_the_link_obey_type_and_size(
     client, settings, token, finding, media, name, content, problem
@@ -238,7 +242,7 @@ def log_output():
     assert ours, "the settings' handlers are installed"
     saved = [h.setStream(stream) for h in ours]
     yield stream
-    for handler, old in zip(ours, saved):
+    for handler, old in zip(ours, saved, strict=True):
         handler.setStream(old)
 
 
@@ -254,7 +258,8 @@ def test_the_token_never_reaches_a_log_line(client, settings, token, finding, lo
     assert "Not Found: /r/[token]/" in written
     assert f"inspection {finding.inspection_id}" in written
     assert '"GET /r/[token]/ HTTP/1.1" 200' in written
-    assert token not in written and token[:20] not in written
+    assert token not in written
+    assert token[:20] not in written
 
 
 @pytest.mark.parametrize("who", ["staff_b", "inspector_a", "viewer", "inspector_b"])
