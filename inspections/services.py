@@ -321,6 +321,9 @@ def finding_update_due(*, finding, user, due_on, reason, today=None):
     return locked
 
 
+# The history's change reason of a corrective action the agency sent itself (stored as is).
+VIA_LINK = "Submitted by the agency via link"
+
 FINDING_SUBMIT_FIELDS = [
     "root_cause",
     "action_taken",
@@ -387,7 +390,7 @@ def _submit(locked, user, root_cause, action_taken, files, *, link):
     locked.status = Finding.Status.SUBMITTED
     locked.submitted_at, locked.submitted_by = timezone.now(), user
     locked.submitted_via_link = link is not None
-    reason = _("Submitted by the agency via link") if link is not None else None
+    reason = VIA_LINK if link is not None else None
     _save_finding(locked, user, reason, FINDING_SUBMIT_FIELDS)
     return locked
 
