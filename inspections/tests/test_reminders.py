@@ -12,8 +12,6 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from agencies.models import Role
-from agencies.tests.factories import make_user
 from compliance.settings import email_settings
 from inspections import reminders, services
 from inspections.models import Finding, Reminder, ResponseLink
