@@ -100,7 +100,7 @@ def test_only_a_submitted_action_can_be_returned_and_a_reason_is_required(findin
     assert fresh(finding).status == "submitted"
 
 
-def test_a_due_date_in_the_past_is_refused_with_a_message(client, finding, staff_a):
+def test_a_due_date_in_the_past_is_refused_with_a_message(client, finding, staff_a, english):
     before = fresh(finding).due_on
     client.force_login(staff_a)
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
