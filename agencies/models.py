@@ -241,6 +241,10 @@ class Agency(models.Model):
         related_name="predecessors",
         verbose_name=_("successor"),
     )
+    # The agency's ISO contact, who receives the reminders of its findings (all optional).
+    contact_name = models.CharField(_("contact name"), max_length=255, blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=32, blank=True)
 
     objects = AgencyQuerySet.as_manager()
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.utils.html import escape, format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -49,6 +50,9 @@ COLUMNS = [
     "established_on",
     "dissolved_on",
     "successor_code",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
 ]
 REQUIRED_COLUMNS = ["code", "name", "level", "province_code"]
 # Room for a few columns of the sender's own (refused by check_headers, with their names).
@@ -173,6 +177,22 @@ class DateWidget(widgets.Widget):
         return value.isoformat() if value else ""
 
 
+class EmailWidget(TextWidget):
+    def __init__(self):
+        super().__init__(required=False, max_length=254)
+
+    def clean(self, value, row=None, **kwargs):
+        text = super().clean(value, row, **kwargs)
+        if text:
+            try:
+                validate_email(text)
+            except ValidationError:
+                raise ValueError(
+                    _("%(value)r is not an email address.") % {"value": text}
+                ) from None
+        return text
+
+
 @dataclass
 class ProvinceRemap:
     """Rows of an import that gave an old province's code, filed under today's province."""
@@ -234,6 +254,9 @@ class AgencyResource(resources.ModelResource):
     successor_code = fields.Field(
         "successor_id", "successor_code", widget=CodeWidget(required=False)
     )
+    contact_name = fields.Field("contact_name", "contact_name", widget=TextWidget())
+    contact_email = fields.Field("contact_email", "contact_email", widget=EmailWidget())
+    contact_phone = fields.Field("contact_phone", "contact_phone", widget=TextWidget(max_length=32))
 
     class Meta:
         model = Agency

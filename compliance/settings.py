@@ -260,3 +260,69 @@ HISTORY_MERGE_MINUTES = int(env("HISTORY_MERGE_MINUTES", "5"))
 # (compliance/formats/). Date inputs stay type=date, shown by the browser in its own
 # locale (dd/mm/yyyy in a Vietnamese browser) and sent as ISO dates.
 FORMAT_MODULE_PATH = ["compliance.formats"]
+
+# -- Corrective actions, agency response links, reminders -----------------------------------
+# An agency response link expires this many days after the latest due date of its findings.
+RESPONSE_LINK_GRACE_DAYS = int(env("RESPONSE_LINK_GRACE_DAYS", "30"))
+# Files one response link may upload in any hour (each file also obeys EVIDENCE_MAX_BYTES).
+RESPONSE_LINK_UPLOADS_PER_HOUR = int(env("RESPONSE_LINK_UPLOADS_PER_HOUR", "30"))
+
+# No response-link token in any log line: every handler, runserver's request log included.
+LOGGING["filters"] = {"redact_tokens": {"()": "compliance.logfilters.RedactResponseTokens"}}
+LOGGING["handlers"]["console"]["filters"] = ["redact_tokens"]
+LOGGING["formatters"] = {
+    "django.server": {
+        "()": "django.utils.log.ServerFormatter",
+        "format": "[{server_time}] {message}",
+        "style": "{",
+    }
+}
+LOGGING["handlers"]["django.server"] = {
+    "class": "logging.StreamHandler",
+    "formatter": "django.server",
+    "filters": ["redact_tokens"],
+}
+LOGGING["loggers"]["django.server"] = {
+    "handlers": ["django.server"],
+    "level": "INFO",
+    "propagate": False,
+}
+LOGGING["loggers"]["inspections.response"] = {"level": env("AUTH_LOG_LEVEL", "INFO")}
+
+
+def email_settings(url):
+    """Django's EMAIL_* settings from one URL: `smtp://user:password@host:587` (STARTTLS
+    with `smtp+tls://`, implicit TLS with `smtps://`), `console://` or `locmem://`."""
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(url or "console://")
+    backends = {
+        "console": "django.core.mail.backends.console.EmailBackend",
+        "locmem": "django.core.mail.backends.locmem.EmailBackend",
+        "smtp": "django.core.mail.backends.smtp.EmailBackend",
+        "smtp+tls": "django.core.mail.backends.smtp.EmailBackend",
+        "smtps": "django.core.mail.backends.smtp.EmailBackend",
+    }
+    if parts.scheme not in backends:
+        raise ValueError(f"EMAIL_URL: unknown scheme {parts.scheme!r}")
+    values = {"EMAIL_BACKEND": backends[parts.scheme]}
+    if parts.scheme.startswith("smtp"):
+        values.update(
+            EMAIL_HOST=parts.hostname or "localhost",
+            EMAIL_PORT=parts.port or (465 if parts.scheme == "smtps" else 25),
+            EMAIL_HOST_USER=unquote(parts.username or ""),
+            EMAIL_HOST_PASSWORD=unquote(parts.password or ""),
+            EMAIL_USE_TLS=parts.scheme == "smtp+tls",
+            EMAIL_USE_SSL=parts.scheme == "smtps",
+        )
+    return values
+
+
+# Mail: console by default, so `make run` prints the reminders instead of sending them.
+globals().update(email_settings(env("EMAIL_URL", "console://")))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "no-reply@localhost")
+EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "30"))
+# The site's address as the agencies reach it, for the response links inside reminders.
+SITE_URL = env("SITE_URL", "http://localhost:8000").rstrip("/")
+# Agencies are reminded of findings due within this many days, and of overdue ones.
+REMINDER_DAYS_BEFORE = int(env("REMINDER_DAYS_BEFORE", "7"))

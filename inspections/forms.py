@@ -150,17 +150,66 @@ class ReturnForm(CleanTextMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class DueDateForm(forms.Form):
+class DueDateForm(CleanTextMixin, forms.Form):
     due_on = forms.DateField(label=_("Due date"), widget=DateInput(attrs={"class": "form-control"}))
-
-
-class RecordForm(CleanTextMixin, forms.Form):
-    record = forms.FileField(label=_("Corrective action record (PDF or photo)"))
-    note = forms.CharField(
-        label=_("Note"),
+    reason = forms.CharField(
+        label=_("Why it moves"),
         max_length=LONG_TEXT_MAX,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+
+    def clean_due_on(self):
+        due_on = self.cleaned_data["due_on"]
+        if due_on < timezone.localdate():
+            raise forms.ValidationError(_("A due date cannot be in the past."))
+        return due_on
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files under one name; each is checked by its bytes in the view."""
+
+    def __init__(self, *args, max_files=10, **kwargs):
+        self.max_files = max_files
+        kwargs.setdefault(
+            "widget",
+            MultipleFileInput(attrs={"class": "form-control", "accept": "image/*,application/pdf"}),
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = [f for f in (data or []) if f]
+        if len(files) > self.max_files:
+            raise forms.ValidationError(
+                _("At most %(count)s files at a time.") % {"count": self.max_files}
+            )
+        if self.required and not files:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        return [super(MultipleFileField, self).clean(f, initial) for f in files]
+
+
+class CorrectiveActionForm(CleanTextMixin, forms.Form):
+    root_cause = forms.CharField(
+        label=_("Root cause"),
+        max_length=LONG_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+    )
+    action_taken = forms.CharField(
+        label=_("Action taken"),
+        max_length=LONG_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+    )
+    files = MultipleFileField(label=_("Files (photos, PDF, scans)"), required=False)
+
+
+class FindingReturnForm(CleanTextMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for return"),
+        max_length=LONG_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
     )
 
 

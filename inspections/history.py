@@ -7,8 +7,9 @@ from django.conf import settings
 from django.db.models import DateTimeField, F, OuterRef, Q, Subquery, Value, Window
 from django.db.models.functions import Coalesce, Lag
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from inspections.models import Answer, Inspection
+from inspections.models import Answer, Finding, Inspection
 
 # How many entries the checklist page shows; the history page has them all.
 RECENT = 50
@@ -154,3 +155,45 @@ def answer_changed(answer, user):
     Answer.history.bulk_history_create(
         [answer], update=True, default_user=user, default_date=answer.answered_at
     )
+
+
+def finding_history(finding):
+    """A finding's transitions and due-date moves, with who and when, newest first; one query."""
+    records = (
+        Finding.history.filter(id=finding.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    entries, before = [], None
+    for record in records:
+        if before is None or record.status != before.status:
+            entries.append(
+                Entry(
+                    at=record.history_date,
+                    user=_finding_actor(record),
+                    what=str(Finding._meta.get_field("status").verbose_name),
+                    before=Finding.Status(before.status).label if before else "",
+                    after=Finding.Status(record.status).label,
+                    reason=record.return_reason if record.status == "returned" else "",
+                )
+            )
+        if before is not None and record.due_on != before.due_on:
+            entries.append(
+                Entry(
+                    at=record.history_date,
+                    user=_finding_actor(record),
+                    what=str(Finding._meta.get_field("due_on").verbose_name),
+                    before=f"{before.due_on:%d/%m/%Y}",
+                    after=f"{record.due_on:%d/%m/%Y}",
+                    reason=record.due_reason,
+                )
+            )
+        before = record
+    entries.sort(key=lambda entry: entry.at, reverse=True)
+    return entries
+
+
+def _finding_actor(record):
+    if record.history_user is None and record.submitted_via_link and record.status == "submitted":
+        return _("the agency, via its response link")
+    return _username(record)

@@ -1,3 +1,4 @@
+import hashlib
 import uuid
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -448,14 +449,15 @@ class FindingQuerySet(models.QuerySet):
 
 
 def finding_record_path(instance, filename):
-    extension = EXTENSIONS.get(instance.record_content_type, "bin")
-    return f"corrective/{instance.inspection_id}/{uuid.uuid4().hex}.{extension}"
+    """Where the single record of earlier versions was stored (kept for old migrations)."""
+    return f"corrective/{instance.inspection_id}/{uuid.uuid4().hex}.bin"
 
 
 class Finding(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", pgettext_lazy("finding status", "Open")
         SUBMITTED = "submitted", _("Corrective action submitted")
+        RETURNED = "returned", pgettext_lazy("finding status", "Returned")
         VERIFIED = "verified", _("Verified and closed")
 
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="findings")
@@ -465,16 +467,17 @@ class Finding(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
     )
-    record = models.FileField(
-        _("corrective action record"), upload_to=finding_record_path, blank=True
-    )
-    record_name = models.CharField(max_length=255, blank=True)
-    record_content_type = models.CharField(max_length=100, blank=True)
-    record_note = long_text(_("corrective action note"), blank=True)
+    # Why the due date last moved; the history row of each move keeps its reason.
+    due_reason = long_text(_("reason for the due date"), blank=True)
+    root_cause = long_text(_("root cause"), blank=True)
+    action_taken = long_text(_("action taken"), blank=True)
+    return_reason = long_text(_("reason for return"), blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # True when the last corrective action came in through the agency's response link.
+    submitted_via_link = models.BooleanField(default=False)
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -483,24 +486,34 @@ class Finding(models.Model):
 
     objects = FindingQuerySet.as_manager()
 
+    # Findings the agency still has to act on: counted as open, and overdue past their date.
+    AWAITING_ACTION = (Status.OPEN, Status.RETURNED)
+
     class Meta:
         ordering = ["due_on", "pk"]
         verbose_name = _("finding")
         verbose_name_plural = _("findings")
         constraints = [
             text_fits("finding", "description", FINDING_DESCRIPTION_MAX),
-            text_fits("finding", "record_note"),
+            text_fits("finding", "root_cause"),
+            text_fits("finding", "action_taken"),
+            text_fits("finding", "return_reason"),
+            text_fits("finding", "due_reason"),
         ]
 
     def __str__(self):
         return f"{self.answer.criterion.code}: {self.description[:60]}"
 
+    @property
+    def awaits_action(self):
+        return self.status in self.AWAITING_ACTION
+
     def is_overdue(self, today):
-        return self.status == self.Status.OPEN and self.due_on < today
+        return self.awaits_action and self.due_on < today
 
     def can_submit_record(self, user):
-        """Reviewers and the inspection's inspectors upload the corrective-action record
-        until the finding is verified."""
+        """Reviewers and the inspection's inspectors enter corrective actions until the
+        finding is verified."""
         return self.status != self.Status.VERIFIED and self.handles_record(user)
 
     def handles_record(self, user):
@@ -509,9 +522,127 @@ class Finding(models.Model):
         return inspection.can_review(user) or inspection.inspectors.filter(pk=user.pk).exists()
 
     @staticmethod
+    def awaiting_condition(prefix=""):
+        return Q(**{f"{prefix}status__in": Finding.AWAITING_ACTION})
+
+    @staticmethod
     def overdue_condition(today, prefix=""):
         """is_overdue as a query condition; `prefix` reaches findings through a relation."""
-        return Q(**{f"{prefix}status": Finding.Status.OPEN, f"{prefix}due_on__lt": today})
+        return Finding.awaiting_condition(prefix) & Q(**{f"{prefix}due_on__lt": today})
+
+
+def corrective_file_path(instance, filename):
+    extension = EXTENSIONS.get(instance.content_type, "bin")
+    return f"corrective/{instance.finding.inspection_id}/{uuid.uuid4().hex}.{extension}"
+
+
+class CorrectiveFile(models.Model):
+    """A file of a corrective action (a photo, a PDF, a scan), type-checked by its bytes."""
+
+    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(upload_to=corrective_file_path)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # Set when the agency uploaded it through its response link (uploaded_by is then empty).
+    link = models.ForeignKey(
+        "ResponseLink", on_delete=models.SET_NULL, null=True, blank=True, related_name="files"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("corrective action file")
+        verbose_name_plural = _("corrective action files")
+
+    def __str__(self):
+        return self.original_name
+
+
+class ResponseLink(models.Model):
+    """An agency's way to answer its findings of one inspection without an account.
+
+    Only the SHA-256 of the token is stored: the URL is shown once, when it is issued.
+    """
+
+    class Source(models.TextChoices):
+        STAFF = "staff", _("Issued by staff")
+        REMINDER = "reminder", _("Sent in a reminder")
+
+    inspection = models.ForeignKey(
+        Inspection, on_delete=models.CASCADE, related_name="response_links"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.STAFF)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_on = models.DateField(_("expires on"))
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("agency response link")
+        verbose_name_plural = _("agency response links")
+
+    def __str__(self):
+        return f"{self.inspection_id}: {self.created_at:%Y-%m-%d}"
+
+    @staticmethod
+    def hash_of(token):
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @staticmethod
+    def active_condition(today):
+        return Q(revoked_at__isnull=True, expires_on__gte=today)
+
+
+class Reminder(models.Model):
+    """One reminder email sent: to an agency's contact, or an overdue digest to a staff member.
+
+    `key` names what it is about ("agency:12", "province:3"); one per key, recipient and day.
+    """
+
+    class Kind(models.TextChoices):
+        AGENCY = "agency", _("Agency reminder")
+        DIGEST = "digest", _("Overdue digest")
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    key = models.CharField(max_length=40)
+    agency = models.ForeignKey(
+        Agency, on_delete=models.CASCADE, null=True, blank=True, related_name="reminders"
+    )
+    province = models.ForeignKey(
+        Province, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    recipient = models.EmailField(_("recipient"))
+    subject = models.CharField(max_length=255)
+    sent_on = models.DateField(_("sent on"))
+    sent_at = models.DateTimeField(auto_now_add=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    findings = models.ManyToManyField(Finding, related_name="reminders")
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "recipient", "sent_on"], name="reminder_once_a_day"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.recipient} {self.sent_on}"
 
 
 def validate_not_frozen(checklist):

@@ -1,15 +1,18 @@
 """Writes that span several models or must not be half-done: the inspection workflow."""
 
 import datetime
+import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from agencies.models import can_fill_checklists
 from compliance.bulk import bulk_update_values
@@ -19,10 +22,12 @@ from inspections import history, workbooks
 from inspections.models import (
     Answer,
     Checklist,
+    CorrectiveFile,
     Criterion,
     Evidence,
     Finding,
     Inspection,
+    ResponseLink,
     Round,
     SaveKey,
 )
@@ -343,7 +348,8 @@ def inspection_approve(*, inspection, user, version, today=None):
         shortfalls = inspection.answers.filter(result__in=SHORTFALL_RESULTS).select_related(
             "criterion"
         )
-        Finding.objects.bulk_create(
+        # With history, so a finding's first transition (opened, by whom) is on record.
+        bulk_create_with_history(
             [
                 Finding(
                     inspection=inspection,
@@ -352,7 +358,9 @@ def inspection_approve(*, inspection, user, version, today=None):
                     due_on=today + datetime.timedelta(days=FINDING_DAYS),
                 )
                 for answer in shortfalls
-            ]
+            ],
+            Finding,
+            default_user=user,
         )
     return inspection
 
@@ -365,44 +373,120 @@ def _lock_open_finding(finding):
     return locked
 
 
-def finding_update_due(*, finding, user, due_on):
+def _save_finding(finding, user, reason, fields):
+    finding._history_user = user
+    finding._change_reason = reason[:100] if reason else None
+    finding.save(update_fields=fields)
+
+
+def finding_update_due(*, finding, user, due_on, reason, today=None):
+    """Move the due date, never into the past; the history keeps the old date and why."""
     if not finding.inspection.can_review(user):
         raise PermissionDenied
+    today = today or timezone.localdate()
+    if due_on < today:
+        raise ValidationError(_("A due date cannot be in the past."))
+    reason = clean_text(reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Say why the due date moves."))
     with transaction.atomic():
         locked = _lock_open_finding(finding)
-        locked.due_on = due_on
-        locked._history_user = user
-        locked.save(update_fields=["due_on"])
+        old = locked.due_on
+        locked.due_on, locked.due_reason = due_on, reason
+        summary = f"{old:%d/%m/%Y} → {due_on:%d/%m/%Y}: {reason}"
+        _save_finding(locked, user, summary, ["due_on", "due_reason"])
+    return locked
 
 
-def finding_submit_record(*, finding, user, upload, content_type, note):
-    """The agency's corrective-action record, received and uploaded by staff or an inspector.
+# The history's change reason of a corrective action the agency sent itself (stored as is).
+VIA_LINK = "Submitted by the agency via link"
 
-    A new upload replaces the record shown; the history keeps the earlier file's path.
+FINDING_SUBMIT_FIELDS = [
+    "root_cause",
+    "action_taken",
+    "status",
+    "submitted_at",
+    "submitted_by",
+    "submitted_via_link",
+]
+
+
+def finding_submit_record(*, finding, user, root_cause, action_taken, files=()):
+    """A corrective action entered by staff or an inspector: root cause, action, files.
+
+    `files` are (upload, content_type) pairs already checked by check_upload. A finding
+    returned or already submitted may be answered again; the history keeps each version.
     """
     # A closed finding is refused under the lock below, with a message rather than a 404.
     if not finding.handles_record(user):
         raise PermissionDenied
     with transaction.atomic():
         locked = _lock_open_finding(finding)
-        locked.record = upload
-        locked.record_name = upload.name[:255]
-        locked.record_content_type = content_type
-        locked.record_note = note
-        locked.status = Finding.Status.SUBMITTED
-        locked.submitted_at, locked.submitted_by = timezone.now(), user
-        locked._history_user = user
-        locked.save(
-            update_fields=[
-                "record",
-                "record_name",
-                "record_content_type",
-                "record_note",
-                "status",
-                "submitted_at",
-                "submitted_by",
-            ]
+        return _submit(locked, user, root_cause, action_taken, files, link=None)
+
+
+def finding_submit_via_link(*, link, finding_id, root_cause, action_taken, files=()):
+    """The agency's own corrective action through its response link.
+
+    Only a finding of the link's inspection that awaits action can be answered; any other
+    id is "not found", so a form cannot reach another inspection's findings.
+    """
+    with transaction.atomic():
+        # The link's row under lock: concurrent posts count their files one after another.
+        ResponseLink.objects.select_for_update().filter(pk=link.pk).first()
+        if len(files) > response_link_uploads_left(link):
+            raise ValidationError(
+                _("Too many files were sent through this link in the last hour; try later.")
+            )
+        locked = (
+            Finding.objects.select_for_update()
+            .filter(Finding.awaiting_condition(), inspection_id=link.inspection_id, pk=finding_id)
+            .first()
         )
+        if locked is None:
+            raise Finding.DoesNotExist
+        return _submit(locked, None, root_cause, action_taken, files, link=link)
+
+
+def _submit(locked, user, root_cause, action_taken, files, *, link):
+    root_cause = clean_text(root_cause or "").strip()
+    action_taken = clean_text(action_taken or "").strip()
+    if not root_cause or not action_taken:
+        raise ValidationError(_("Give the root cause and the action taken."))
+    for upload, content_type in files:
+        CorrectiveFile.objects.create(
+            finding=locked,
+            file=upload,
+            original_name=upload.name[:255],
+            content_type=content_type,
+            size=upload.size,
+            uploaded_by=user,
+            link=link,
+        )
+    locked.root_cause, locked.action_taken = root_cause, action_taken
+    locked.status = Finding.Status.SUBMITTED
+    locked.submitted_at, locked.submitted_by = timezone.now(), user
+    locked.submitted_via_link = link is not None
+    reason = VIA_LINK if link is not None else None
+    _save_finding(locked, user, reason, FINDING_SUBMIT_FIELDS)
+    return locked
+
+
+def finding_return(*, finding, user, reason):
+    """Staff reject a submitted corrective action; the agency sees the reason and answers again."""
+    if not finding.inspection.can_review(user):
+        raise PermissionDenied
+    reason = clean_text(reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give a reason for returning the corrective action."))
+    with transaction.atomic():
+        locked = _lock_open_finding(finding)
+        if locked.status != Finding.Status.SUBMITTED:
+            raise ValidationError(_("Only a submitted corrective action can be returned."))
+        locked.status = Finding.Status.RETURNED
+        locked.return_reason = reason
+        _save_finding(locked, user, reason, ["status", "return_reason"])
+    return locked
 
 
 def finding_verify(*, finding, user, today=None):
@@ -412,12 +496,12 @@ def finding_verify(*, finding, user, today=None):
         locked = _lock_open_finding(finding)
         if locked.status != Finding.Status.SUBMITTED:
             raise ValidationError(
-                _("Only a finding with a corrective action record can be closed.")
+                _("Only a finding with a submitted corrective action can be closed.")
             )
         locked.status = Finding.Status.VERIFIED
         locked.verified_by, locked.verified_on = user, today or timezone.localdate()
-        locked._history_user = user
-        locked.save(update_fields=["status", "verified_by", "verified_on"])
+        _save_finding(locked, user, None, ["status", "verified_by", "verified_on"])
+    return locked
 
 
 def checklist_new_version(*, checklist):
@@ -709,3 +793,76 @@ def _import_apply(report, *, user, filename):
     bulk_update_values(Inspection, report.new_conclusions, ["conclusion"])
     if report.to_submit:
         _mark_submitted(report.to_submit, user=user, reason=reason, now=now)
+
+
+# -- Agency response links -----------------------------------------------------------------
+
+
+def response_link_expiry(inspection, today):
+    """The latest due date of the findings still awaiting action, plus the grace period;
+    None when nothing awaits action."""
+    latest = (
+        inspection.findings.filter(Finding.awaiting_condition())
+        .order_by("-due_on")
+        .values_list("due_on", flat=True)
+        .first()
+    )
+    if latest is None:
+        return None
+    grace = datetime.timedelta(days=settings.RESPONSE_LINK_GRACE_DAYS)
+    return max(latest, today) + grace
+
+
+def response_link_issue(*, inspection, user, today=None, source=ResponseLink.Source.STAFF):
+    """A new link for the agency, replacing the active one of the same source.
+
+    Returns (link, token): the token exists only here; the database keeps its SHA-256.
+    """
+    today = today or timezone.localdate()
+    if source == ResponseLink.Source.STAFF and not inspection.can_review(user):
+        raise PermissionDenied
+    expires_on = response_link_expiry(inspection, today)
+    if expires_on is None:
+        raise ValidationError(_("This inspection has no findings awaiting action."))
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        Inspection.objects.select_for_update().filter(pk=inspection.pk).first()
+        inspection.response_links.filter(
+            ResponseLink.active_condition(today), source=source
+        ).update(revoked_at=timezone.now(), revoked_by=user)
+        link = ResponseLink.objects.create(
+            inspection=inspection,
+            token_hash=ResponseLink.hash_of(token),
+            source=source,
+            created_by=user,
+            expires_on=expires_on,
+        )
+    return link, token
+
+
+def response_link_revoke(*, link, user):
+    if not link.inspection.can_review(user):
+        raise PermissionDenied
+    ResponseLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(
+        revoked_at=timezone.now(), revoked_by=user
+    )
+
+
+def response_link_find(token, today=None):
+    """The active link of `token`, or None: wrong, tampered, expired and revoked alike."""
+    if not token or len(token) > 100:
+        return None
+    today = today or timezone.localdate()
+    return (
+        ResponseLink.objects.filter(ResponseLink.active_condition(today))
+        .select_related("inspection__agency")
+        .filter(token_hash=ResponseLink.hash_of(token))
+        .first()
+    )
+
+
+def response_link_uploads_left(link):
+    """How many more files the link may upload in the current hour (a rolling window)."""
+    since = timezone.now() - datetime.timedelta(hours=1)
+    used = CorrectiveFile.objects.filter(link=link, uploaded_at__gte=since).count()
+    return max(settings.RESPONSE_LINK_UPLOADS_PER_HOUR - used, 0)

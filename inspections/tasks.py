@@ -1,13 +1,14 @@
 """Background work of the inspections app: large workbook uploads, and housekeeping."""
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
 from compliance.spreadsheets import FileRefused
-from inspections import housekeeping, services
+from inspections import housekeeping, reminders, services
 from inspections.models import Round
 from jobs.registry import JobFailed, register
 
@@ -22,6 +23,13 @@ PREVIEW_CHANGES = 500
 def inspections_housekeeping():
     """Hourly: unconfirmed workbook uploads and old autosave keys."""
     housekeeping.delete_stale()
+
+
+# Huey's schedule is in UTC: 00:30 UTC is 07:30 in Vietnam, before the office opens.
+@db_periodic_task(crontab(hour="0", minute="30"))
+def inspections_send_reminders():
+    """Daily: agencies' reminders of findings due soon or overdue, staff's overdue digests."""
+    reminders.reminders_send(today=timezone.localdate())
 
 
 def _round(job):

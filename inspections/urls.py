@@ -1,6 +1,6 @@
 from django.urls import path
 
-from inspections import offline, views
+from inspections import offline, response, views
 
 urlpatterns = [
     path("my/", views.my_inspections, name="my_inspections"),
@@ -44,5 +44,23 @@ urlpatterns = [
         views.finding_record_upload,
         name="finding_record_upload",
     ),
-    path("findings/<int:pk>/record/", views.finding_record, name="finding_record"),
+    path("findings/<int:pk>/return/", views.finding_return, name="finding_return"),
+    path(
+        "inspections/<int:pk>/response-link/",
+        views.response_link_issue,
+        name="response_link_issue",
+    ),
+    path(
+        "inspections/<int:pk>/response-link/revoke/",
+        views.response_link_revoke,
+        name="response_link_revoke",
+    ),
+    # The agency's response link: no login, nothing else of the site (inspections/response.py).
+    path("r/<str:token>/", response.response_page, name="response_page"),
+    path(
+        "r/<str:token>/findings/<int:finding_id>/",
+        response.response_submit,
+        name="response_submit",
+    ),
+    path("findings/files/<int:pk>/", views.corrective_file, name="corrective_file"),
 ]

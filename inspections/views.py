@@ -24,18 +24,22 @@ from compliance.spreadsheets import XLSX_CONTENT_TYPE, FileRefused
 from inspections import housekeeping, offline, services, workbooks
 from inspections.forms import (
     AssignForm,
+    CorrectiveActionForm,
     DueDateForm,
-    RecordForm,
+    FindingReturnForm,
     ReturnForm,
     RoundForm,
     WorkbookUploadForm,
 )
-from inspections.history import RECENT, inspection_history
+from inspections.history import RECENT, finding_history, inspection_history
 from inspections.models import (
     Answer,
+    CorrectiveFile,
     Evidence,
     Finding,
     Inspection,
+    Reminder,
+    ResponseLink,
     Round,
 )
 from inspections.tasks import WORKBOOK_IMPORT, WORKBOOK_PREVIEW
@@ -306,6 +310,7 @@ def inspection_detail(request, pk):
             "shortfalls": sum(1 for a in answers if a.result in services.SHORTFALL_RESULTS),
             "finding_days": services.FINDING_DAYS,
             "findings": [(f, f.is_overdue(today)) for f in findings],
+            "follow_up": _follow_up(inspection, request.user, today) if findings else None,
             "history": history[:RECENT],
             "more_history": len(history) > RECENT,
             "js_texts": _checklist_texts(),
@@ -559,20 +564,31 @@ def finding_detail(request, pk):
     return _finding_page(request, _finding(request, pk))
 
 
-def _finding_page(request, finding, *, due_form=None, record_form=None):
+def _finding_page(request, finding, *, due_form=None, action_form=None, return_form=None):
     """The finding with the forms its user may use; the action views re-render it on errors."""
     return render(
         request,
         "inspections/finding_detail.html",
         {
             "finding": finding,
+            "files": list(finding.files.all()),
             "overdue": finding.is_overdue(timezone.localdate()),
             "can_review": finding.inspection.can_review(request.user),
             "can_upload": finding.can_submit_record(request.user),
             "due_form": due_form or DueDateForm(initial={"due_on": finding.due_on}),
-            "record_form": record_form or RecordForm(),
+            "action_form": action_form
+            or CorrectiveActionForm(
+                initial={"root_cause": finding.root_cause, "action_taken": finding.action_taken}
+            ),
+            "return_form": return_form or FindingReturnForm(),
+            "history": finding_history(finding),
         },
     )
+
+
+def checked_files(uploads):
+    """(upload, detected type) pairs; ValidationError naming any file that is not allowed."""
+    return [(upload, check_upload(upload)) for upload in uploads]
 
 
 @login_required
@@ -586,7 +602,10 @@ def finding_due(request, pk):
         return _finding_page(request, finding, due_form=form)
     try:
         services.finding_update_due(
-            finding=finding, user=request.user, due_on=form.cleaned_data["due_on"]
+            finding=finding,
+            user=request.user,
+            due_on=form.cleaned_data["due_on"],
+            reason=form.cleaned_data["reason"],
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -603,24 +622,45 @@ def finding_record_upload(request, pk):
     finding = _finding(request, pk)
     if not finding.can_submit_record(request.user):
         raise Http404
-    form = RecordForm(request.POST, request.FILES)
+    form = CorrectiveActionForm(request.POST, request.FILES)
     if not form.is_valid():
-        return _finding_page(request, finding, record_form=form)
-    upload = form.cleaned_data["record"]
+        return _finding_page(request, finding, action_form=form)
     try:
         services.finding_submit_record(
             finding=finding,
             user=request.user,
-            upload=upload,
-            content_type=check_upload(upload),
-            note=form.cleaned_data["note"],
+            root_cause=form.cleaned_data["root_cause"],
+            action_taken=form.cleaned_data["action_taken"],
+            files=checked_files(form.cleaned_data["files"]),
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return _finding_page(request, finding, record_form=form)
+        return _finding_page(request, finding, action_form=form)
     except PermissionDenied:
         raise Http404 from None
-    messages.success(request, _("Corrective action record uploaded."))
+    messages.success(request, _("Corrective action submitted."))
+    return redirect("finding_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def finding_return(request, pk):
+    finding = _finding(request, pk)
+    if not finding.inspection.can_review(request.user):
+        raise Http404
+    form = FindingReturnForm(request.POST)
+    if not form.is_valid():
+        return _finding_page(request, finding, return_form=form)
+    try:
+        services.finding_return(
+            finding=finding, user=request.user, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _finding_page(request, finding, return_form=form)
+    except PermissionDenied:
+        raise Http404 from None
+    messages.success(request, _("Corrective action returned to the agency."))
     return redirect("finding_detail", pk=pk)
 
 
@@ -642,11 +682,70 @@ def finding_verify(request, pk):
 
 
 @login_required
-def finding_record(request, pk):
-    finding = _finding(request, pk)
-    if not finding.record:
+def corrective_file(request, pk):
+    stored = get_object_or_404(
+        CorrectiveFile.objects.filter(finding__in=Finding.objects.for_user(request.user)), pk=pk
+    )
+    return file_response(stored.file, stored.original_name, stored.content_type)
+
+
+def _reviewed_inspection(request, pk):
+    """The inspection if the user reviews it (staff of its province, admins); else 404."""
+    inspection = _inspection(request, pk)
+    if not inspection.can_review(request.user):
         raise Http404
-    return file_response(finding.record, finding.record_name, finding.record_content_type)
+    return inspection
+
+
+@login_required
+@require_POST
+def response_link_issue(request, pk):
+    """Issue (or re-issue) the agency's response link; its URL is shown on this one page."""
+    inspection = _reviewed_inspection(request, pk)
+    try:
+        link, token = services.response_link_issue(inspection=inspection, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(reverse("inspection_detail", args=[pk]) + "#response-link")
+    response = render(
+        request,
+        "inspections/response_link_issued.html",
+        {
+            "inspection": inspection,
+            "link": link,
+            "url": request.build_absolute_uri(reverse("response_page", args=[token])),
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def response_link_revoke(request, pk):
+    inspection = _reviewed_inspection(request, pk)
+    link = get_object_or_404(inspection.response_links, pk=request.POST.get("link") or 0)
+    services.response_link_revoke(link=link, user=request.user)
+    messages.success(request, _("The response link was revoked."))
+    return redirect(reverse("inspection_detail", args=[pk]) + "#response-link")
+
+
+def _follow_up(inspection, user, today):
+    """The inspection page's block for staff: active response links and the last reminder."""
+    if not inspection.can_review(user):
+        return None
+    return {
+        "links": list(
+            inspection.response_links.filter(ResponseLink.active_condition(today)).order_by(
+                "-created_at"
+            )
+        ),
+        "last_reminder": Reminder.objects.filter(
+            kind=Reminder.Kind.AGENCY, agency_id=inspection.agency_id
+        )
+        .order_by("-sent_at")
+        .first(),
+    }
 
 
 @login_required

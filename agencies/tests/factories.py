@@ -22,7 +22,15 @@ HEADER = [
     "reannounced_on",
 ]
 # What an export writes: the columns above, then those added since, at the end.
-EXPORT_HEADER = [*HEADER, "established_on", "dissolved_on", "successor_code"]
+EXPORT_HEADER = [
+    *HEADER,
+    "established_on",
+    "dissolved_on",
+    "successor_code",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+]
 
 
 def make_province(code="33", name="Hưng Yên", kind=Province.Kind.PROVINCE):

@@ -634,6 +634,9 @@ def test_csv_export_starts_with_a_bom_and_has_the_documented_header(tmp_path, va
         "established_on": "",
         "dissolved_on": "",
         "successor_code": "",
+        "contact_name": "",
+        "contact_email": "",
+        "contact_phone": "",
     }
     assert by_code["33-SNV-VP"]["parent_code"] == "33-SNV"
 

@@ -73,11 +73,15 @@ def test_a_corrective_action_record_is_served_under_its_detected_extension(
     finding = submitted.findings.first()
     upload = SimpleUploadedFile("bien-ban.html", POLYGLOT)
     services.finding_submit_record(
-        finding=finding, user=staff_a, upload=upload, content_type=check_upload(upload), note=""
+        finding=finding,
+        user=staff_a,
+        root_cause="Chưa phân công",
+        action_taken="Đã khắc phục",
+        files=[(upload, check_upload(upload))],
     )
     client.force_login(staff_a)
 
-    response = client.get(reverse("finding_record", args=[finding.pk]))
+    response = client.get(reverse("corrective_file", args=[finding.files.get().pk]))
 
     assert response.status_code == 200
     assert response["Content-Type"] == "image/jpeg"

@@ -79,27 +79,25 @@ def test_a_closed_finding_keeps_its_due_date_and_record(inspection, inspector_a,
     services.finding_submit_record(
         finding=finding,
         user=inspector_a,
-        upload=SimpleUploadedFile("record.pdf", PDF),
-        content_type="application/pdf",
-        note="Đã khắc phục",
+        root_cause="Chưa phân công",
+        action_taken="Đã khắc phục",
+        files=[(SimpleUploadedFile("record.pdf", PDF), "application/pdf")],
     )
     finding.refresh_from_db()
     services.finding_verify(finding=finding, user=staff_a)
     with pytest.raises(ValidationError):
-        services.finding_update_due(finding=finding, user=staff_a, due_on=datetime.date(2027, 1, 1))
+        services.finding_update_due(
+            finding=finding, user=staff_a, due_on=datetime.date(2027, 1, 1), reason="x"
+        )
     with pytest.raises(ValidationError):
         services.finding_submit_record(
             finding=finding,
             user=inspector_a,
-            upload=SimpleUploadedFile("other.pdf", PDF),
-            content_type="application/pdf",
-            note="",
+            root_cause="Chưa phân công",
+            action_taken="Đã khắc phục",
+            files=[(SimpleUploadedFile("other.pdf", PDF), "application/pdf")],
         )
     finding.refresh_from_db()
-    assert (finding.status, finding.due_on, finding.record_name) == (
-        "verified",
-        datetime.date(2026, 1, 1),
-        "record.pdf",
-    )
-    # The history keeps which record file was verified.
-    assert finding.history.filter(record__endswith=".pdf").exists()
+    assert (finding.status, finding.due_on) == ("verified", datetime.date(2026, 1, 1))
+    assert [f.original_name for f in finding.files.all()] == ["record.pdf"]
+    assert finding.history.filter(status="submitted", action_taken="Đã khắc phục").exists()

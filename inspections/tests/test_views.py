@@ -78,7 +78,7 @@ def snapshot(inspection):
         fresh.rating,
         sorted(fresh.inspectors.values_list("pk", flat=True)),
         list(fresh.answers.values_list("pk", "result", "note", "version")),
-        list(fresh.findings.values_list("pk", "status", "due_on", "record")),
+        list(fresh.findings.values_list("pk", "status", "due_on", "action_taken")),
         Evidence.objects.filter(answer__inspection=fresh).count(),
         Inspection.history.filter(id=fresh.pk).count(),
         Answer.history.filter(inspection_id=fresh.pk).count(),
@@ -1040,7 +1040,7 @@ def test_only_staff_of_the_province_can_assign(client, request, outsider_a, insp
     assert snapshot(inspection) == before
 
 
-# finding_detail and finding_record
+# finding_detail, its actions and corrective_file
 
 
 @pytest.fixture
@@ -1051,14 +1051,28 @@ def finding(inspection, inspector_a, staff_a):
 
 def finding_snapshot(finding):
     fresh = Finding.objects.get(pk=finding.pk)
-    return (fresh.status, fresh.due_on, fresh.record.name, fresh.verified_by_id, fresh.record_note)
+    files = list(fresh.files.values_list("original_name", flat=True))
+    return (
+        fresh.status,
+        fresh.due_on,
+        fresh.verified_by_id,
+        fresh.root_cause,
+        fresh.action_taken,
+        fresh.return_reason,
+        files,
+    )
 
 
 def post_record(client, finding, name="bien-ban.pdf", content=PDF_BYTES, **extra):
-    return client.post(
-        url("finding_record_upload", finding.pk),
-        {"record": SimpleUploadedFile(name, content), "note": "", **extra},
-    )
+    data = {
+        "files": [SimpleUploadedFile(name, content)],
+        "root_cause": "Chưa phân công",
+        "action_taken": "Đã khắc phục",
+    }
+    return client.post(url("finding_record_upload", finding.pk), {**data, **extra})
+
+
+NEXT_YEAR = str(timezone.localdate().year + 1)
 
 
 @pytest.mark.parametrize("who", ["staff_a", "inspector_a", "viewer"])
@@ -1086,7 +1100,9 @@ def test_finding_detail_is_404_outside_scope(client, request, finding, media, wh
     client.force_login(request.getfixturevalue(who))
     assert client.get(url("finding_detail", finding.pk)).status_code == 404
     assert post_record(client, finding).status_code == 404
-    response = client.post(url("finding_due", finding.pk), {"due_on": "2030-01-01"})
+    response = client.post(url("finding_due", finding.pk), {"due_on": "2030-01-01", "reason": "x"})
+    assert response.status_code == 404
+    response = client.post(url("finding_return", finding.pk), {"reason": "x"})
     assert response.status_code == 404
     assert finding_snapshot(finding) == before
     assert stored_files(media) == []
@@ -1094,9 +1110,14 @@ def test_finding_detail_is_404_outside_scope(client, request, finding, media, wh
 
 def test_staff_changes_the_due_date(client, staff_a, finding):
     client.force_login(staff_a)
-    response = client.post(url("finding_due", finding.pk), {"due_on": "2026-12-31"})
+    response = client.post(
+        url("finding_due", finding.pk), {"due_on": f"{NEXT_YEAR}-12-31", "reason": "Chờ vốn"}
+    )
     assert response.status_code == 302
-    assert Finding.objects.get(pk=finding.pk).due_on == datetime.date(2026, 12, 31)
+    stored = Finding.objects.get(pk=finding.pk)
+    assert stored.due_on == datetime.date(int(NEXT_YEAR), 12, 31)
+    assert stored.due_reason == "Chờ vốn"
+    assert stored.history.first().history_change_reason.endswith(": Chờ vốn")
 
 
 def test_bad_due_date_changes_nothing(client, staff_a, finding):
@@ -1112,7 +1133,7 @@ def test_bad_due_date_changes_nothing(client, staff_a, finding):
 def test_only_staff_changes_due_dates_or_verifies(client, request, finding, who):
     before = finding_snapshot(finding)
     client.force_login(request.getfixturevalue(who))
-    due = client.post(url("finding_due", finding.pk), {"due_on": "2030-01-01"})
+    due = client.post(url("finding_due", finding.pk), {"due_on": "2030-01-01", "reason": "x"})
     verify = client.post(url("finding_verify", finding.pk))
     assert due.status_code in (403, 404)
     assert verify.status_code in (403, 404)
@@ -1122,13 +1143,14 @@ def test_only_staff_changes_due_dates_or_verifies(client, request, finding, who)
 def test_inspector_uploads_the_corrective_action_record(client, inspector_a, finding, media):
     client.force_login(inspector_a)
 
-    response = post_record(client, finding, note="Đã đánh giá nội bộ")
+    response = post_record(client, finding, action_taken="Đã đánh giá nội bộ")
 
     assert response.status_code == 302
     stored = Finding.objects.get(pk=finding.pk)
     assert stored.status == Finding.Status.SUBMITTED
-    assert (stored.record_name, stored.record_content_type) == ("bien-ban.pdf", "application/pdf")
-    assert stored.record_note == "Đã đánh giá nội bộ"
+    (record,) = stored.files.all()
+    assert (record.original_name, record.content_type) == ("bien-ban.pdf", "application/pdf")
+    assert stored.action_taken == "Đã đánh giá nội bộ"
     (path,) = stored_files(media)
     assert path.read_bytes() == PDF_BYTES
 
@@ -1175,7 +1197,9 @@ def test_staff_verifies_after_the_record_and_the_finding_is_closed(
     client.force_login(inspector_a)
     assert client.get(url("finding_detail", finding.pk)).context["can_upload"] is False
     assert post_record(client, finding, name="late.pdf").status_code == 404
-    assert Finding.objects.get(pk=finding.pk).record_name == "bien-ban.pdf"
+    assert [f.original_name for f in Finding.objects.get(pk=finding.pk).files.all()] == [
+        "bien-ban.pdf"
+    ]
 
 
 def test_unknown_finding_action_is_404(client, staff_a, finding):
@@ -1203,9 +1227,9 @@ def finding_with_record(finding, inspector_a, media):
     services.finding_submit_record(
         finding=finding,
         user=inspector_a,
-        upload=SimpleUploadedFile("bien-ban.png", PNG_BYTES),
-        content_type="image/png",
-        note="",
+        root_cause="Chưa phân công",
+        action_taken="Đã khắc phục",
+        files=[(SimpleUploadedFile("bien-ban.png", PNG_BYTES), "image/png")],
     )
     return finding
 
@@ -1220,7 +1244,9 @@ def test_finding_verify_is_404_for_users_who_do_not_review(
     assert finding_snapshot(finding_with_record) == before
 
 
-@pytest.mark.parametrize("name", ["finding_due", "finding_verify", "finding_record_upload"])
+@pytest.mark.parametrize(
+    "name", ["finding_due", "finding_verify", "finding_record_upload", "finding_return"]
+)
 def test_finding_actions_take_only_posts(client, staff_a, finding, name):
     client.force_login(staff_a)
     assert client.get(url(name, finding.pk)).status_code == 405
@@ -1231,7 +1257,7 @@ def test_corrective_action_record_is_served_to_users_in_scope(
     client, request, finding_with_record, who
 ):
     client.force_login(request.getfixturevalue(who))
-    response = client.get(url("finding_record", finding_with_record.pk))
+    response = client.get(url("corrective_file", finding_with_record.files.get().pk))
     assert response.status_code == 200
     assert body(response) == PNG_BYTES
     assert response["Content-Type"] == "image/png"
@@ -1240,12 +1266,8 @@ def test_corrective_action_record_is_served_to_users_in_scope(
 @pytest.mark.parametrize("who", ["staff_b", "inspector_b", "outsider_a"])
 def test_corrective_action_record_is_404_outside_scope(client, request, finding_with_record, who):
     client.force_login(request.getfixturevalue(who))
-    assert client.get(url("finding_record", finding_with_record.pk)).status_code == 404
-
-
-def test_finding_without_a_record_has_nothing_to_download(client, staff_a, finding):
-    client.force_login(staff_a)
-    assert client.get(url("finding_record", finding.pk)).status_code == 404
+    stored = finding_with_record.files.get()
+    assert client.get(url("corrective_file", stored.pk)).status_code == 404
 
 
 # round_workbook and round_import (added while these tests were written: scope only here)

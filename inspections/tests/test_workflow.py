@@ -503,15 +503,24 @@ def finding(inspection, inspector_a, staff_a):
 
 
 def test_staff_can_change_a_findings_due_date(finding, staff_a):
-    services.finding_update_due(finding=finding, user=staff_a, due_on=datetime.date(2026, 6, 30))
+    services.finding_update_due(
+        finding=finding,
+        user=staff_a,
+        due_on=datetime.date(2026, 6, 30),
+        reason="Chờ kinh phí",
+        today=TODAY,
+    )
     assert fresh(finding).due_on == datetime.date(2026, 6, 30)
-    assert finding.history.first().history_user == staff_a
+    latest = finding.history.first()
+    assert latest.history_user == staff_a
+    assert latest.due_reason == "Chờ kinh phí"
+    assert latest.history_change_reason == "01/04/2026 → 30/06/2026: Chờ kinh phí"
 
 
 def test_inspector_cannot_change_a_findings_due_date(finding, inspector_a):
     with pytest.raises(PermissionDenied):
         services.finding_update_due(
-            finding=finding, user=inspector_a, due_on=datetime.date(2027, 1, 1)
+            finding=finding, user=inspector_a, due_on=datetime.date(2027, 1, 1), reason="x"
         )
     assert fresh(finding).due_on == datetime.date(2026, 4, 1)
 
@@ -520,19 +529,26 @@ def test_corrective_action_record_is_stored_with_its_bytes(finding, inspector_a,
     services.finding_submit_record(
         finding=finding,
         user=inspector_a,
-        upload=SimpleUploadedFile("bien-ban.pdf", PDF_BYTES, content_type="application/pdf"),
-        content_type="application/pdf",
-        note="Đã đánh giá nội bộ tháng 4",
+        root_cause="Chưa phân công",
+        action_taken="Đã đánh giá nội bộ tháng 4",
+        files=[
+            (
+                SimpleUploadedFile("bien-ban.pdf", PDF_BYTES, content_type="application/pdf"),
+                "application/pdf",
+            )
+        ],
     )
 
     stored = fresh(finding)
     assert stored.status == Finding.Status.SUBMITTED
-    assert stored.record_name == "bien-ban.pdf"
-    assert stored.record_note == "Đã đánh giá nội bộ tháng 4"
+    (record,) = stored.files.all()
+    assert (record.original_name, record.content_type) == ("bien-ban.pdf", "application/pdf")
+    assert stored.action_taken == "Đã đánh giá nội bộ tháng 4"
+    assert stored.root_cause == "Chưa phân công"
     assert stored.submitted_by == inspector_a
-    with stored.record.open("rb") as handle:
+    with record.file.open("rb") as handle:
         assert handle.read() == PDF_BYTES
-    assert str(media) in stored.record.path
+    assert str(media) in record.file.path
 
 
 def test_record_from_someone_outside_the_inspection_is_refused(province_a, finding, staff_b, media):
@@ -542,12 +558,12 @@ def test_record_from_someone_outside_the_inspection_is_refused(province_a, findi
             services.finding_submit_record(
                 finding=finding,
                 user=user,
-                upload=SimpleUploadedFile("x.pdf", PDF_BYTES),
-                content_type="application/pdf",
-                note="",
+                root_cause="Chưa phân công",
+                action_taken="Đã khắc phục",
+                files=[(SimpleUploadedFile("x.pdf", PDF_BYTES), "application/pdf")],
             )
     assert fresh(finding).status == Finding.Status.OPEN
-    assert not fresh(finding).record
+    assert not fresh(finding).files.exists()
 
 
 def test_verify_is_refused_before_a_record_exists(finding, staff_a):
@@ -563,9 +579,9 @@ def test_staff_verifies_a_submitted_record_and_closes_the_finding(
     services.finding_submit_record(
         finding=finding,
         user=inspector_a,
-        upload=SimpleUploadedFile("bien-ban.pdf", PDF_BYTES),
-        content_type="application/pdf",
-        note="",
+        root_cause="Chưa phân công",
+        action_taken="Đã khắc phục",
+        files=[(SimpleUploadedFile("bien-ban.pdf", PDF_BYTES), "application/pdf")],
     )
     with pytest.raises(PermissionDenied):
         services.finding_verify(finding=fresh(finding), user=inspector_a)
@@ -579,11 +595,11 @@ def test_staff_verifies_a_submitted_record_and_closes_the_finding(
         services.finding_submit_record(
             finding=stored,
             user=inspector_a,
-            upload=SimpleUploadedFile("again.pdf", PDF_BYTES),
-            content_type="application/pdf",
-            note="",
+            root_cause="Chưa phân công",
+            action_taken="Đã khắc phục",
+            files=[(SimpleUploadedFile("again.pdf", PDF_BYTES), "application/pdf")],
         )
-    assert fresh(finding).record_name == "bien-ban.pdf"
+    assert [f.original_name for f in fresh(finding).files.all()] == ["bien-ban.pdf"]
 
 
 def test_finding_is_overdue_only_when_open_and_past_its_due_date():
