@@ -61,6 +61,26 @@ def can_edit_report(user, province):
     return role == Role.PROVINCIAL_STAFF and user.profile.province_id == province.pk
 
 
+def can_read_findings(user):
+    """The findings workspace: provincial staff (their province), national viewers and admins
+    (every province); which findings is the Finding.objects.for_user scope."""
+    return role_of(user) in (Role.ADMIN, Role.PROVINCIAL_STAFF, Role.NATIONAL_VIEWER)
+
+
+def can_manage_findings(user, province=None):
+    """Move due dates and remind agencies: the staff of the findings' province, and admins.
+
+    Without a province: whether the user manages findings anywhere (the workspace then
+    offers its bulk actions); each finding acted on is still checked with its province.
+    """
+    role = role_of(user)
+    if role == Role.ADMIN:
+        return True
+    if role != Role.PROVINCIAL_STAFF:
+        return False
+    return province is None or user.profile.province_id == province.pk
+
+
 def can_record_announcements(user):
     """Record an agency's announcement date in the registry; which agencies is the
     Agency.objects.for_user scope (provincial staff: their own province)."""

@@ -6,6 +6,8 @@ from agencies.models import (
     can_fill_checklists,
     can_import_agencies,
     can_list_rounds,
+    can_manage_findings,
+    can_read_findings,
     can_read_national,
     can_read_reports,
     can_record_announcements,
@@ -20,6 +22,8 @@ RULES = {
     "import_agencies": can_import_agencies,
     "administer": can_administer,
     "record_announcements": can_record_announcements,
+    "read_findings": can_read_findings,
+    "manage_findings": can_manage_findings,
 }
 
 

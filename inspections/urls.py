@@ -1,6 +1,6 @@
 from django.urls import path
 
-from inspections import offline, response, views
+from inspections import findings_views, offline, response, views
 
 urlpatterns = [
     path("my/", views.my_inspections, name="my_inspections"),
@@ -36,6 +36,12 @@ urlpatterns = [
     path("inspections/<int:pk>/approve/", views.inspection_approve, name="inspection_approve"),
     path("inspections/<int:pk>/assign/", views.inspection_assign, name="inspection_assign"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
+    path("findings/", findings_views.finding_list, name="finding_list"),
+    path("findings/export.xlsx", findings_views.finding_export, name="finding_export"),
+    path("findings/due/", findings_views.finding_due_bulk, name="finding_due_bulk"),
+    path(
+        "findings/due/apply/", findings_views.finding_due_bulk_apply, name="finding_due_bulk_apply"
+    ),
     path("findings/<int:pk>/", views.finding_detail, name="finding_detail"),
     path("findings/<int:pk>/due/", views.finding_due, name="finding_due"),
     path("findings/<int:pk>/verify/", views.finding_verify, name="finding_verify"),

@@ -17,7 +17,16 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import Count, Exists, Max, OuterRef, Q, Value
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    Max,
+    OuterRef,
+    Q,
+    Value,
+)
 
 from agencies.models import Agency, Province
 from inspections.models import Answer, Criterion, Finding, Inspection, Round
@@ -86,11 +95,57 @@ class AgencyRow:
 
 @dataclass
 class FindingRow:
+    """Section 4, one agency: its findings by state, each with the criteria codes.
+
+    `open` counts every finding not yet submitted nor closed (a returned one is open again);
+    `overdue` is the part of those past their due date (Finding.overdue_condition);
+    `unapproved` counts the shortfalls of submitted inspections not yet approved, which
+    have no finding yet ("chưa phê duyệt").
+    """
+
     agency: str
+    code: str = ""
     open: int = 0
     submitted: int = 0
     verified: int = 0
     overdue: int = 0
+    unapproved: int = 0
+    codes: dict = field(default_factory=lambda: defaultdict(list))  # state -> criteria codes
+
+    def add(self, state, criterion):
+        setattr(self, state, getattr(self, state) + 1)
+        if criterion not in self.codes[state]:
+            self.codes[state].append(criterion)
+
+    def codes_of(self, state):
+        return ", ".join(self.codes.get(state, ()))
+
+    @property
+    def cells(self):
+        """(count, criteria codes) in the table's order: open, overdue, awaiting
+        verification, verified, not yet approved."""
+        states = ["open", "overdue", "submitted", "verified", "unapproved"]
+        return [(getattr(self, state), self.codes_of(state)) for state in states]
+
+    @property
+    def open_codes(self):
+        return self.codes_of("open")
+
+    @property
+    def submitted_codes(self):
+        return self.codes_of("submitted")
+
+    @property
+    def overdue_codes(self):
+        return self.codes_of("overdue")
+
+    @property
+    def verified_codes(self):
+        return self.codes_of("verified")
+
+    @property
+    def unapproved_codes(self):
+        return self.codes_of("unapproved")
 
 
 @dataclass
@@ -142,6 +197,14 @@ class ProvinceReport(Ratings):
         return sum(self.inspected_by_level.values())
 
     @property
+    def workspace_query(self):
+        """The findings workspace's filters for this report's period (a query string)."""
+        query = f"province={self.province.code}&year={self.year}"
+        if self.round_number is not None and len(self.rounds) == 1:
+            query += f"&round={self.rounds[0].pk}"
+        return query
+
+    @property
     def findings_total(self):
         total = FindingRow(agency="")
         for row in self.findings:
@@ -149,6 +212,7 @@ class ProvinceReport(Ratings):
             total.submitted += row.submitted
             total.verified += row.verified
             total.overdue += row.overdue
+            total.unapproved += row.unapproved
         return total
 
 
@@ -195,7 +259,14 @@ def province_report(province, year, round_number=None, *, today, user):
     report.agencies = _agency_rows(counted_inspections_)
     report.unrecorded_announcements = list(unrecorded_announcements(counted_inspections_))
     # Findings of every inspection of the period: a later round does not erase earlier ones.
-    report.findings = _findings(Finding.objects.filter(inspection__in=in_period), today)
+    report.findings = _findings(
+        Finding.objects.filter(inspection__in=in_period),
+        Answer.objects.filter(
+            inspection__in=in_period.filter(status=Inspection.Status.SUBMITTED),
+            result__in=[Answer.Result.PARTIAL, Answer.Result.NONCONFORMING],
+        ),
+        today,
+    )
     as_of = report.coverage_as_of = period_end(
         year, report.rounds if round_number is not None else None
     )
@@ -348,29 +419,44 @@ def unrecorded_announcements(inspections):
     )
 
 
-def _findings(findings, today):
-    rows = (
-        findings.values(
-            "inspection__agency_id", "inspection__agency__name", "inspection__agency__sort_key"
-        )
-        .annotate(
-            open=Count("pk", filter=Q(status=Finding.Status.OPEN)),
-            submitted=Count("pk", filter=Q(status=Finding.Status.SUBMITTED)),
-            verified=Count("pk", filter=Q(status=Finding.Status.VERIFIED)),
-            overdue=Count("pk", filter=Finding.overdue_condition(today)),
-        )
-        .order_by("inspection__agency__sort_key", "inspection__agency_id")
+AGENCY = ("inspection__agency_id", "inspection__agency__sort_key")
+AGENCY_NAMES = ("inspection__agency__name", "inspection__agency__code")
+CRITERION_ORDER = ("answer__criterion__order", "answer__criterion__code")
+
+
+def _findings(findings, unapproved, today):
+    """Section 4's rows, one per agency with a finding or an unapproved shortfall; two
+    queries, one row per finding or shortfall (a province's findings, not its answers)."""
+    late = ExpressionWrapper(Finding.overdue_condition(today), output_field=BooleanField())
+    found = (
+        findings.annotate(late=late)
+        .order_by(*CRITERION_ORDER, "pk")
+        .values_list(*AGENCY, *AGENCY_NAMES, "answer__criterion__code", "status", "late")
     )
-    return [
-        FindingRow(
-            agency=row["inspection__agency__name"],
-            open=row["open"],
-            submitted=row["submitted"],
-            verified=row["verified"],
-            overdue=row["overdue"],
-        )
-        for row in rows
-    ]
+    rows = {}
+
+    def row_of(agency_id, sort_key, name, code):
+        if agency_id not in rows:
+            rows[agency_id] = (sort_key, FindingRow(agency=name, code=code))
+        return rows[agency_id][1]
+
+    for agency_id, sort_key, name, code, criterion, status, is_late in found:
+        row = row_of(agency_id, sort_key, name, code)
+        if status in (Finding.Status.SUBMITTED, Finding.Status.VERIFIED):
+            row.add(status, criterion)
+        else:
+            row.add("open", criterion)
+        if is_late:
+            row.add("overdue", criterion)
+    shortfalls = unapproved.order_by("criterion__order", "criterion__code", "pk").values_list(
+        "inspection__agency_id",
+        "inspection__agency__sort_key",
+        *AGENCY_NAMES,
+        "criterion__code",
+    )
+    for agency_id, sort_key, name, code, criterion in shortfalls:
+        row_of(agency_id, sort_key, name, code).add("unapproved", criterion)
+    return [row for _key, row in sorted(rows.values(), key=lambda item: (item[0], item[1].code))]
 
 
 def _announced(agencies, keys, as_of):

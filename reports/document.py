@@ -224,11 +224,17 @@ def ratings_table(report):
 
 
 def findings_table(report):
+    """Per agency, each state's count with its criteria codes: "2 (HS01, KS01)"."""
     total = report.findings_total
-    rows = [[f.agency, f.open, f.overdue, f.submitted, f.verified] for f in report.findings]
-    rows.append([_("Total"), total.open, total.overdue, total.submitted, total.verified])
-    headers = [_("Agency"), _("Open"), _("Overdue"), _("Awaiting verification"), _("Verified")]
-    return Table(headers, rows, [44, 12, 12, 18, 14], numeric=(1, 2, 3, 4), total=True)
+    rows = [
+        [f.agency, *[f"{n} ({codes})" if codes else n for n, codes in f.cells]]
+        for f in report.findings
+    ]
+    rows.append([_("Total"), total.open, total.overdue, total.submitted, total.verified,
+                 total.unapproved])  # fmt: skip
+    headers = [_("Agency"), _("Open"), _("Overdue"), _("Awaiting verification"), _("Verified"),
+               _("Not yet approved")]  # fmt: skip
+    return Table(headers, rows, [30, 14, 14, 14, 14, 14], numeric=(1, 2, 3, 4, 5), total=True)
 
 
 def coverage_table(report):
@@ -269,7 +275,8 @@ def _coverage_short(report):
 
 def suggested_recommendations(report):
     found = []
-    if report.findings_total.open or report.findings_total.submitted:
+    totals = report.findings_total
+    if totals.open or totals.submitted or totals.unapproved:
         found.append(
             _(
                 "The agencies with findings should correct them and send their corrective "

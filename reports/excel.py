@@ -53,6 +53,10 @@ def _sheet(book, title, header, rows, widths, percent_columns=(), *, caption):
     return sheet
 
 
+def _finding_totals(totals):
+    return [totals.open, totals.overdue, totals.submitted, totals.verified, totals.unapproved]
+
+
 def _criteria_sheet(book, criteria, title):
     _sheet(
         book,
@@ -130,16 +134,21 @@ def province_workbook(report):
         percent_columns=[3],
         caption=title,
     )
-    totals = report.findings_total
+    # Counts first, in the order of the page; then each count's criteria codes, then the code.
+    states = [_("Open"), _("Overdue"), _("Awaiting verification"), _("Verified"),
+              _("Not yet approved")]  # fmt: skip
     _sheet(
         book,
         _("Findings"),
-        [_("Agency"), _("Open"), _("Overdue"), _("Awaiting verification"), _("Verified")],
-        [[f.agency, f.open, f.overdue, f.submitted, f.verified] for f in report.findings]
-        + [[_("Total"), totals.open, totals.overdue, totals.submitted, totals.verified]],
-        [50, 10, 10, 20, 10],
+        [_("Agency"), *states]
+        + [_("%(state)s: criteria") % {"state": state} for state in states]
+        + [_("Agency code")],
+        [[f.agency, *[n for n, _codes in f.cells], *[c for _n, c in f.cells], f.code]
+         for f in report.findings]
+        + [[_("Total"), *_finding_totals(report.findings_total)]],
+        [44, 10, 10, 14, 10, 12] + [18] * len(states) + [14],
         caption=title,
-    )
+    )  # fmt: skip
     _sheet(
         book,
         _("Adoption"),

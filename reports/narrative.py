@@ -204,18 +204,26 @@ def rating_shortfall(report):
 def findings_sentences(report):
     totals = report.findings_total
     total = totals.open + totals.submitted + totals.verified
-    if not total:
-        return []
-    parts = [
-        (totals.verified, _("%(n)s corrected and verified")),
-        (totals.submitted, _("%(n)s with corrective action records awaiting verification")),
-        (totals.open, _("%(n)s not yet corrected")),
-    ]
-    sentence = _("The inspection teams recorded %(total)s findings: %(parts)s.") % {
-        "total": units(total),
-        "parts": ", ".join(text % {"n": units(n)} for n, text in parts if n),
-    }
-    return [sentence] + however([overdue_shortfall(report)])
+    sentences = []
+    if total:
+        parts = [
+            (totals.verified, _("%(n)s corrected and verified")),
+            (totals.submitted, _("%(n)s with corrective action records awaiting verification")),
+            (totals.open, _("%(n)s not yet corrected")),
+        ]
+        sentences.append(
+            _("The inspection teams recorded %(total)s findings: %(parts)s.")
+            % {
+                "total": units(total),
+                "parts": ", ".join(text % {"n": units(n)} for n, text in parts if n),
+            }
+        )
+    if totals.unapproved:
+        sentences.append(
+            _("%(n)s more shortfalls were recorded in inspections not yet approved.")
+            % {"n": units(totals.unapproved)}
+        )
+    return sentences + (however([overdue_shortfall(report)]) if total else [])
 
 
 def overdue_shortfall(report):

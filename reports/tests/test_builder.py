@@ -238,8 +238,12 @@ def test_an_inspection_filled_submitted_and_approved_through_the_services_is_cou
     assert rows["CB02"] == ("0/0", 0, 0, 1)
     assert rows["HS01"] == ("0/1", 1, 0, 0)
     assert rows["KS01"] == ("0/1", 0, 1, 0)
-    # Approval opens a finding per shortfall, due 30 days on (2026-07-01).
-    assert submitted.findings == []
+    # Before approval the shortfalls are shown apart, as not yet approved; approval opens a
+    # finding per shortfall, due 30 days on (2026-07-01).
+    assert [(f.agency, f.open, f.unapproved, f.unapproved_codes) for f in submitted.findings] == [
+        ("Sở Khoa học và Công nghệ", 0, 2, "HS01, KS01")
+    ]
+    assert approved.findings[0].unapproved == 0
     assert [(f.agency, f.open, f.overdue) for f in approved.findings] == [
         ("Sở Khoa học và Công nghệ", 2, 0)
     ]

@@ -1,0 +1,142 @@
+"""The findings workspace's pages: the list, its Excel export, and moving due dates in bulk."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from agencies.models import can_manage_findings, can_read_findings
+from compliance.spreadsheets import XLSX_CONTENT_TYPE
+from inspections.findings_workspace import (
+    DueMoveForm,
+    FindingFilterForm,
+    days_overdue,
+    export_name,
+    export_workbook,
+    findings_move_due,
+    managed_selection,
+    reminder_service,
+    rows_of,
+    selected_ids,
+    status_counts,
+)
+from inspections.models import Finding
+
+PAGE_SIZE = 50
+
+
+def _filtered(request, today):
+    """The filter form and the user's findings narrowed by it (all filters but status)."""
+    if not can_read_findings(request.user):
+        raise Http404
+    form = FindingFilterForm(request.GET or None, user=request.user)
+    return form, form.filter(Finding.objects.for_user(request.user), today)
+
+
+@login_required
+@require_safe
+def finding_list(request):
+    today = timezone.localdate()
+    form, narrowed = _filtered(request, today)
+    findings = rows_of(form.with_status(narrowed)).order_by(*form.ordering())
+    page = Paginator(findings, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    without_status = query.copy()
+    without_status.pop("status", None)
+    return render(
+        request,
+        "inspections/findings.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": [(finding, days_overdue(finding, today)) for finding in page],
+            "counts": status_counts(narrowed),
+            "overdue_count": narrowed.filter(Finding.overdue_condition(today)).count(),
+            "query": query.urlencode(),
+            "without_status": without_status.urlencode(),
+            "can_manage": can_manage_findings(request.user),
+            "can_remind": reminder_service() is not None,
+            "due_form": DueMoveForm(today=today),
+            "today": today,
+        },
+    )
+
+
+@login_required
+@require_safe
+def finding_export(request):
+    today = timezone.localdate()
+    form, narrowed = _filtered(request, today)
+    findings = rows_of(form.with_status(narrowed)).order_by(*form.ordering())
+    response = HttpResponse(export_workbook(findings, today), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{export_name(today)}"'
+    return response
+
+
+def _selection(request):
+    """The posted findings, if the user manages every one of them; 404 otherwise."""
+    if not can_manage_findings(request.user):
+        raise Http404
+    findings = managed_selection(request.user, selected_ids(request.POST))
+    if findings is None:
+        raise Http404
+    return findings
+
+
+def _back(request):
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        return back
+    return reverse("finding_list")
+
+
+def _confirm_page(request, findings, form):
+    closed = [f for f in findings if f.status == Finding.Status.VERIFIED]
+    return render(
+        request,
+        "inspections/findings_due_confirm.html",
+        {
+            "form": form,
+            "changing": [f for f in findings if f.status != Finding.Status.VERIFIED],
+            "closed": closed,
+            "next": _back(request),
+        },
+    )
+
+
+@login_required
+@require_POST
+def finding_due_bulk(request):
+    """Step one: what the new due date would change, for the user to confirm."""
+    findings = _selection(request)
+    form = DueMoveForm(request.POST, today=timezone.localdate())
+    form.is_valid()
+    return _confirm_page(request, findings, form)
+
+
+@login_required
+@require_POST
+def finding_due_bulk_apply(request):
+    """Step two: move the due dates confirmed on the page of step one."""
+    findings = _selection(request)
+    form = DueMoveForm(request.POST, today=timezone.localdate())
+    if not form.is_valid():
+        return _confirm_page(request, findings, form)
+    moved = findings_move_due(
+        findings=findings,
+        user=request.user,
+        due_on=form.cleaned_data["due_on"],
+        reason=form.cleaned_data["reason"],
+    )
+    messages.success(
+        request,
+        _("Due date moved for %(count)d findings.") % {"count": moved},
+    )
+    return redirect(_back(request))
