@@ -137,9 +137,9 @@ def test_the_round_filter_offers_only_rounds_the_user_may_see(client, staff_a, w
 def test_status_counts_follow_the_other_filters_but_not_the_status(client, staff_a, world):
     client.force_login(staff_a)
     response = client.get(URL, {"status": "open"})
-    assert counts(response) == {"open": 2, "submitted": 1, "verified": 1}
+    assert counts(response) == {"open": 2, "submitted": 1, "returned": 0, "verified": 1}
     response = client.get(URL, {"criterion": "MT01", "status": "open"})
-    assert counts(response) == {"open": 1, "submitted": 1, "verified": 0}
+    assert counts(response) == {"open": 1, "submitted": 1, "returned": 0, "verified": 0}
     assert shown(response) == pks(world, "soon")
     assert response.context["overdue_count"] == 0
     assert client.get(URL).context["overdue_count"] == 1
