@@ -1335,8 +1335,8 @@ ROUND_DETAIL_QUERIES = 8
 ROUND_LIST_QUERIES = 4  # session, user, profile, rounds with counts
 MY_INSPECTIONS_QUERIES = 4  # session, user, profile, inspections with agency, round, province
 # session, user with profile, inspection, answers, evidence, findings, assignment check,
-# answer and status history
-INSPECTION_DETAIL_QUERIES = 9
+# answer and status history, and the follow-up of findings (response links, last reminder)
+INSPECTION_DETAIL_QUERIES = 10
 # Session and user with profile (every request), then the save's own four: the answer
 # locked with its inspection, the idempotency key, the answer, its history row.
 ANSWER_SAVE_QUERIES = 6
