@@ -45,8 +45,8 @@ def test_import_agencies_refuses_each_hostile_file_in_one_line(
 
 def test_the_agency_limits_fit_the_format(settings):
     assert settings.IMPORT_MAX_ROWS == 100_000
-    # The twelve columns of an agency list and a margin of ten.
-    assert import_limits() == Limits(rows=100_001, columns=22, cell_chars=32_767)
+    # The fifteen columns of an agency list and a margin of ten.
+    assert import_limits() == Limits(rows=100_001, columns=25, cell_chars=32_767)
 
 
 def test_the_row_limit_is_a_setting(settings):
