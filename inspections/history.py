@@ -1,19 +1,18 @@
 """The history shown on an inspection: every answer change and status change, newest first."""
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import DateTimeField, F, OuterRef, Q, Subquery, Value, Window
-from django.db.models.functions import Coalesce, Lag
+from django.contrib.auth import get_user_model
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inspections.models import Answer, Finding, Inspection
+from inspections.models import Answer, Criterion, Finding, Inspection
 
 # How many entries the checklist page shows; the history page has them all.
 RECENT = 50
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass
@@ -43,8 +42,8 @@ def inspection_history(inspection, *, limit=None):
     entries = [
         Entry(
             at=record.history_date,
-            user=_username(record),
-            what=record.criterion.code,
+            user=_changed_by(record),
+            what=record.code,
             before=_answer_text(record.before_result, record.before_note),
             after=_answer_text(record.result, record.note),
         )
@@ -78,33 +77,38 @@ def inspection_history(inspection, *, limit=None):
 
 def _answer_changes(inspection, limit):
     """The answers' history rows that changed the result or note, newest first, each with
-    `before_result` and `before_note` (None for an answer's first row).
+    `before_result` and `before_note` (None for an answer's first row), the criterion's
+    `code` and the user's `user_name`, `user_first_name` and `user_last_name`.
 
     The value before each row is read with a window over the inspection's rows, one sort
-    of them, instead of a lookup per row.
+    of them, instead of a lookup per row. In SQL because the checklist page reads it on
+    every load: built with the ORM, composing the window cost more than running it.
     """
-
-    def before(field):
-        return Window(
-            Lag(field),
-            partition_by=[F("id")],
-            order_by=[F("history_date").asc(), F("history_id").asc()],
-        )
-
-    records = (
-        Answer.history.filter(inspection_id=inspection.pk)
-        .select_related("history_user", "criterion")
-        .annotate(
-            before_result=before("result"),
-            before_note=before("note"),
-            before_id=before("history_id"),
-        )
-        .filter(
-            Q(before_id__isnull=True) | ~Q(result=F("before_result")) | ~Q(note=F("before_note"))
-        )
-        .order_by("-history_date", "-history_id")
+    user_table = get_user_model()._meta.db_table
+    sql = (
+        f"SELECT h.*, u.username AS user_name, u.first_name AS user_first_name, "
+        f"u.last_name AS user_last_name, c.code AS code FROM ("
+        f"SELECT r.*, LAG(r.result) OVER w AS before_result, LAG(r.note) OVER w AS "
+        f"before_note, LAG(r.history_id) OVER w AS before_id FROM {_HISTORY_TABLE} r "
+        f"WHERE r.inspection_id = %s "
+        f"WINDOW w AS (PARTITION BY r.id ORDER BY r.history_date, r.history_id)) h "
+        f"JOIN {Criterion._meta.db_table} c ON c.id = h.criterion_id "
+        f"LEFT JOIN {user_table} u ON u.id = h.history_user_id "
+        f"WHERE h.before_id IS NULL OR h.result <> h.before_result "
+        f"OR h.note <> h.before_note "
+        f"ORDER BY h.history_date DESC, h.history_id DESC"
     )
-    return records[:limit] if limit is not None else records
+    params = [inspection.pk]
+    if limit is not None:
+        sql += " LIMIT %s"
+        params.append(limit)
+    return HistoricalAnswer.objects.raw(sql, params)
+
+
+def _changed_by(record):
+    if record.user_name is None:
+        return "—"
+    return f"{record.user_first_name} {record.user_last_name}".strip() or record.user_name
 
 
 def _username(record):
@@ -112,34 +116,32 @@ def _username(record):
     return (user.get_full_name() or user.get_username()) if user else "—"
 
 
-def merge_target(user):
-    """Subquery for an answer: the history row a save by `user` now merges into, or NULL.
+HistoricalAnswer = Answer.history.model
+_HISTORY_TABLE = HistoricalAnswer._meta.db_table
 
-    That is the answer's latest row, if it is a change `user` made by hand (no reason, as
-    an import has) less than HISTORY_MERGE_MINUTES ago and since the inspection was last
-    returned. Another user's save in between is the latest row, so a burst is merged only
-    while nobody else saves; a value that was submitted stays in the history.
-    """
-    latest = Answer.history.filter(id=OuterRef(OuterRef("pk"))).order_by(
-        "-history_date", "-history_id"
-    )
+# For an answer `a` of inspection `i` (the autosave's locking statement): the history row
+# a save by the user now merges into, or NULL. That is the answer's latest row, if it is a
+# change the user made by hand (no reason, as an import has) less than
+# HISTORY_MERGE_MINUTES ago and since the inspection was last returned. Another user's
+# save in between is the latest row, so a burst is merged only while nobody else saves; a
+# value that was submitted stays in the history. Parameters: merge_target_params(user).
+MERGE_TARGET_SQL = (
+    f"(SELECT h.history_id FROM {_HISTORY_TABLE} h WHERE h.history_id = ("
+    f"SELECT l.history_id FROM {_HISTORY_TABLE} l WHERE l.id = a.id "
+    f"ORDER BY l.history_date DESC, l.history_id DESC LIMIT 1) "
+    f"AND h.history_type = '~' AND h.history_user_id = %s "
+    f"AND (h.history_change_reason IS NULL OR h.history_change_reason = '') "
+    f"AND h.history_date >= %s AND (i.reviewed_at IS NULL OR h.history_date > i.reviewed_at))"
+)
+
+
+def merge_target_params(user):
     cutoff = timezone.now() - timedelta(minutes=settings.HISTORY_MERGE_MINUTES)
-    mergeable = Answer.history.filter(
-        Q(history_change_reason__isnull=True) | Q(history_change_reason=""),
-        id=OuterRef("pk"),
-        history_id=Subquery(latest.values("history_id")[:1]),
-        history_type="~",
-        history_user_id=user.pk,
-        history_date__gte=cutoff,
-        history_date__gt=Coalesce(
-            OuterRef("inspection__reviewed_at"), Value(EPOCH), output_field=DateTimeField()
-        ),
-    )
-    return Subquery(mergeable.values("history_id")[:1])
+    return [user.pk, connection.ops.adapt_datetimefield_value(cutoff)]
 
 
 def answer_changed(answer, user):
-    """Record a saved change of `answer` (loaded with `merge_target` as `merge_into`):
+    """Record a saved change of `answer` (loaded with MERGE_TARGET_SQL as `merge_into`):
     update the row it merges into, or add one. One query."""
     values = {
         "result": answer.result,

@@ -8,8 +8,6 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Exists, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -115,8 +113,8 @@ def answer_save(*, answer, user, result, note, base_version, key=None, scoped=Fa
 def _answer_apply(answer, user, result, note, base_version, key, scoped):
     """The locked part of answer_save: the saved answer and whether it changed, or the
     exception to raise (nothing written then)."""
-    current = _locked_answer(answer, user, scoped)
-    if current is None or (scoped and not current.visible):
+    current = _locked_answer(answer, user)
+    if current is None or (scoped and not current.assigned and not _visible(current, user)):
         return Answer.DoesNotExist()
     # Inspection.can_edit, with the assignment read by the locking query.
     if not (current.inspection.is_editable and can_fill_checklists(user) and current.assigned):
@@ -146,34 +144,42 @@ def _answer_apply(answer, user, result, note, base_version, key, scoped):
     return current, True
 
 
-def _locked_answer(answer, user, scoped):
-    """The answer and its inspection, locked, in one query, with what the save needs to
-    know: whether `user` is assigned (and may see it, when `scoped`), how many criteria
-    are answered, and the history entry a save now would merge into."""
-    # Locking the inspection orders this save after any submit or approval under way.
-    answers = Answer.objects.select_related("inspection", "answered_by").select_for_update(
-        of=("self", "inspection")
+def _locked_answer(answer, user):
+    """The answer and its inspection, locked, in one statement, with what the save needs
+    to know: whether `user` is assigned, how many criteria are answered, and the history
+    entry a save now would merge into (`merge_into`, see history.MERGE_TARGET_SQL).
+
+    Written in SQL because it runs on every autosave: built with the ORM, composing and
+    compiling its subqueries cost more than the rest of the save (bench/load.py). The
+    inspection comes back with its id and status only; other fields load when read.
+    """
+    answer_table = Answer._meta.db_table
+    inspection_table = Inspection._meta.db_table
+    columns = ", ".join(f'a."{field.column}"' for field in Answer._meta.concrete_fields)
+    lock = " FOR UPDATE OF a, i" if connection.features.has_select_for_update_of else ""
+    sql = (
+        f"SELECT {columns}, i.status AS inspection_status, "
+        f"EXISTS (SELECT 1 FROM {Inspection.inspectors.through._meta.db_table} t "
+        f"WHERE t.inspection_id = a.inspection_id AND t.user_id = %s) AS assigned, "
+        f"(SELECT COUNT(*) FROM {answer_table} x "
+        f"WHERE x.inspection_id = a.inspection_id AND x.result <> '') AS answered, "
+        f"{history.MERGE_TARGET_SQL} AS merge_into "
+        f"FROM {answer_table} a JOIN {inspection_table} i ON i.id = a.inspection_id "
+        f"WHERE a.id = %s AND a.inspection_id = %s{lock}"
     )
-    answered = (
-        Answer.objects.filter(inspection_id=OuterRef("inspection_id"))
-        .exclude(result="")
-        .order_by()
-        .values("inspection_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    assignments = Inspection.inspectors.through.objects.filter(
-        inspection_id=OuterRef("inspection_id"), user_id=user.pk
-    )
-    answers = answers.annotate(
-        assigned=Exists(assignments),
-        answered=Coalesce(Subquery(answered), 0),
-        merge_into=history.merge_target(user),
-    )
-    if scoped:
-        visible = Inspection.objects.for_user(user).filter(pk=OuterRef("inspection_id"))
-        answers = answers.annotate(visible=Exists(visible))
-    return answers.filter(pk=answer.pk, inspection_id=answer.inspection_id).order_by("pk").first()
+    params = [user.pk, *history.merge_target_params(user), answer.pk, answer.inspection_id]
+    current = next(iter(Answer.objects.raw(sql, params)), None)
+    if current is not None:
+        current.inspection = Inspection.from_db(
+            connection.alias, ["id", "status"], [current.inspection_id, current.inspection_status]
+        )
+        current.assigned = bool(current.assigned)
+    return current
+
+
+def _visible(answer, user):
+    """Whether `user` may see the answer's inspection (asked only when not assigned)."""
+    return Inspection.objects.for_user(user).filter(pk=answer.inspection_id).exists()
 
 
 def _key_stored(key, answer_pk, version):

@@ -59,6 +59,13 @@ def _planning_province(request):
     return request.user.profile.province
 
 
+# The checklist's result buttons: value, label and Bootstrap colour.
+RESULT_STYLES = {"conforming": "success", "partial": "warning", "nonconforming": "danger"}
+RESULT_OPTIONS = [
+    (value, label, RESULT_STYLES.get(value, "secondary")) for value, label in Answer.Result.choices
+]
+
+
 @login_required
 @offline.offline_page
 def my_inspections(request):
@@ -302,7 +309,7 @@ def inspection_detail(request, pk):
             "inspection": inspection,
             "answers": answers,
             "answered": sum(1 for a in answers if a.result),
-            "results": Answer.Result.choices,
+            "results": RESULT_OPTIONS,
             "can_edit": can_edit,
             "can_review": inspection.status == Inspection.Status.SUBMITTED
             and inspection.can_review(request.user),
