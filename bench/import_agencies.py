@@ -87,9 +87,7 @@ def measure(args):
     from django.db import connection
 
     from agencies.models import Agency
-    from agencies.resources import AgencyResource
-    from agencies.services import agencies_import
-    from compliance.spreadsheets import read_table
+    from agencies.services import agencies_import, agencies_import_summary
 
     first, second = make_workbook(rows, "A"), make_workbook(rows, "B")
     bench = Agency.objects.filter(code__startswith="BX-")
@@ -97,11 +95,12 @@ def measure(args):
     def ours(data, **kwargs):
         return lambda: agencies_import(data=data, filename="bench.xlsx", **kwargs)
 
-    def admin_preview(data):
-        # What the admin's import page runs before showing its preview: a dry run with diffs.
+    summaries = {}
+
+    def admin_preview(data, name):
+        # What the admin's preview job runs: a dry run summarised (counts, changed columns).
         def run():
-            dataset = read_table(data, "bench.xlsx")
-            AgencyResource(preview=True).import_data(dataset, dry_run=True, use_transactions=True)
+            summaries[name] = agencies_import_summary(data=data, filename="bench.xlsx")
 
         return run
 
@@ -115,11 +114,11 @@ def measure(args):
         figures.setdefault(name, []).append(seconds)
 
     for _ in range(args.repeat):
-        add("admin preview of new", timed(admin_preview(first)))
+        add("admin preview of new", timed(admin_preview(first, "new")))
         add("import new", timed(ours(first)))
         assert bench.count() == rows
         analyze()
-        add("admin preview of update", timed(admin_preview(second)))
+        add("admin preview of update", timed(admin_preview(second, "update")))
         add("import update", timed(ours(second)))
         assert bench.filter(name__endswith=" B").count() == rows
         clear()
@@ -129,6 +128,9 @@ def measure(args):
         assert bench.filter(name__endswith=" B").count() == rows
         clear()
     print(f"{connection.vendor}")
+    for name, summary in summaries.items():
+        size = preview_page_bytes(summary)
+        print(f"  admin preview page of {name}: {size / 1024:.0f} KB of HTML (target < 500 KB)")
 
     def shown(times):
         return f"{statistics.median(times):6.2f} s ({min(times):.2f}–{max(times):.2f})"
@@ -139,6 +141,35 @@ def measure(args):
         base = figures["baseline update" if "update" in name else "baseline new"]
         ratio = statistics.median(times) / statistics.median(base)
         print(f"  {name:<26} {shown(times)}   baseline {shown(base)}   ratio {ratio:4.2f}")
+    for kind in ("new", "update"):
+        preview = statistics.median(figures[f"admin preview of {kind}"])
+        command = statistics.median(figures[f"import {kind}"])
+        print(f"  preview of {kind} / import of {kind}: {preview / command:4.2f} (target <= 1.5)")
+
+
+def preview_page_bytes(summary):
+    """The size of the admin's preview page (its first page) for a finished preview job."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.test.utils import override_settings
+    from django.urls import reverse
+
+    from agencies.tasks import PREVIEW
+    from jobs.models import Job
+
+    admin, _ = get_user_model().objects.get_or_create(
+        username="bench-admin", defaults={"is_staff": True, "is_superuser": True}
+    )
+    job = Job.objects.create(
+        user=admin, kind=PREVIEW, state=Job.State.DONE, data=summary, source_name="bench.xlsx"
+    )
+    client = Client()
+    client.force_login(admin)
+    with override_settings(ALLOWED_HOSTS=["testserver"]):
+        response = client.get(reverse("admin:agencies_agency_import_preview", args=[job.pk]))
+    assert response.status_code == 200, (response.status_code, response.content[:300])
+    job.delete()
+    return len(response.content)
 
 
 if __name__ == "__main__":
