@@ -6,6 +6,7 @@ preview is a summary (counts, changed columns a page at a time, every problem a 
 time), never one table of every row.
 """
 
+import datetime
 from functools import partial
 from pathlib import PurePath
 
@@ -13,9 +14,11 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from import_export.formats.base_formats import CSV
 
+from agencies.resources import AgencyResource, DateWidget, column_label
 from agencies.tasks import IMPORT, PREVIEW
 from jobs.models import Job
 from jobs.services import job_start
@@ -63,21 +66,45 @@ def preview(model_admin, request, job_id):
         return redirect("job_detail", pk=job.pk)
     summary = job.data
     problems = summary.get("problems", [])
+    changes = Paginator(summary.get("changes", []), CHANGES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.model._meta,
         "title": _("Preview of %(name)s") % {"name": job.source_name},
         "job": job,
         "summary": summary,
-        "changes": Paginator(summary.get("changes", []), CHANGES_PER_PAGE).get_page(
-            request.GET.get("page")
-        ),
+        "changes": changes,
+        "changed_rows": _shown_changes(changes),
         "problems": Paginator(problems, PROBLEMS_PER_PAGE).get_page(
             request.GET.get("problems_page")
         ),
         "can_confirm": not problems and (summary.get("new") or summary.get("changed")),
     }
     return render(request, "admin/agencies/agency/import_preview.html", context)
+
+
+def _shown_cell(column, text):
+    """A cell as the site writes it: dates in the user's format; blank stays blank."""
+    if text and isinstance(AgencyResource.fields[column].widget, DateWidget):
+        return date_format(datetime.date.fromisoformat(text), "SHORT_DATE_FORMAT")
+    return text
+
+
+def _shown_changes(rows):
+    """Each changed column named in the user's language beside the file's column name."""
+    return [
+        (
+            line,
+            code,
+            [
+                (column_label(column), column, _shown_cell(column, old), _shown_cell(column, new))
+                for column, old, new in cells
+            ],
+        )
+        for line, code, cells in rows
+    ]
 
 
 def confirm(model_admin, request):

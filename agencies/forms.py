@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Province
-from compliance.forms import CleanTextMixin
+from compliance.forms import CleanTextMixin, DateField
 
 
 class AgencyFilterForm(CleanTextMixin, forms.Form):
@@ -78,6 +78,8 @@ class AgencyAdminForm(CleanTextMixin, forms.ModelForm):
             "reannounced_on",
             "active",
         ]
+        # The admin keeps its own calendar widget; the field says how to type a date.
+        field_classes = {"announced_on": DateField, "reannounced_on": DateField}
 
 
 class ProvinceAdminForm(CleanTextMixin, forms.ModelForm):
@@ -89,9 +91,7 @@ class ProvinceAdminForm(CleanTextMixin, forms.ModelForm):
 class AnnouncementForm(forms.Form):
     """The date an agency announced its QMS, as staff read it from the decision."""
 
-    announced_on = forms.DateField(
-        label=_("Announced on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    announced_on = DateField(label=_("Announced on"))
 
     def clean_announced_on(self):
         day = self.cleaned_data["announced_on"]

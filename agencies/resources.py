@@ -22,6 +22,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.html import escape, format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from import_export import fields, resources, widgets
@@ -133,6 +134,7 @@ class ChoiceWidget(widgets.Widget):
 
     def __init__(self, choices, required=True):
         super().__init__()
+        self.choices = list(choices)
         self.values = [value for value, _label in choices]
         self.required = required
 
@@ -485,6 +487,28 @@ class AgencyResource(resources.ModelResource):
 
     def get_queryset(self):
         return Agency.objects.order_by("province_id", "sort_key", "code")
+
+
+def column_label(column):
+    """What a file column holds, in the user's language: the model field it fills."""
+    attribute = AgencyResource.fields[column].attribute
+    return capfirst(Agency._meta.get_field(attribute).verbose_name)
+
+
+def column_guide():
+    """The admin's import page explains the file: (column, what it holds, the values it
+    takes, required) for each column, in the resource's words."""
+    rows = []
+    for column in COLUMNS:
+        widget = AgencyResource.fields[column].widget
+        if isinstance(widget, ChoiceWidget):
+            values = "; ".join(f"{value} = {label}" for value, label in widget.choices)
+        elif isinstance(widget, DateWidget):
+            values = _("a date: YYYY-MM-DD or DD/MM/YYYY")
+        else:
+            values = ""
+        rows.append((column, column_label(column), values, column in REQUIRED_COLUMNS))
+    return rows
 
 
 def import_limits():

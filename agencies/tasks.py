@@ -42,7 +42,11 @@ def import_preview(job, progress):
     job.message = _("%(new)d new, %(changed)d changed, %(unchanged)d unchanged.") % job.data
 
 
-@register(IMPORT, label=gettext_lazy("Agency list: import"), counts=ROWS)
+def _agency_list(job):
+    return reverse("admin:agencies_agency_changelist")
+
+
+@register(IMPORT, label=gettext_lazy("Agency list: import"), counts=ROWS, result_url=_agency_list)
 def import_agencies(job, progress):
     try:
         result = agencies_import(

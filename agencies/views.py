@@ -61,6 +61,7 @@ def agency_detail(request, code):
             "agency": agency,
             "children": children,
             "predecessors": predecessors,
+            "announcement_form": AnnouncementForm(auto_id="%s"),
             "successor": successor,
             "lineage": [*predecessors, agency, *([successor] if successor else [])],
         },

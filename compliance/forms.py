@@ -1,6 +1,11 @@
 """Form helpers every app shares."""
 
+import datetime
+
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.formats import get_format
+from django.utils.translation import gettext_lazy as _
 
 from compliance.text import clean_line, clean_text
 
@@ -19,3 +24,55 @@ class CleanTextMixin:
                 multi_line = isinstance(field.widget, forms.Textarea)
                 self.cleaned_data[name] = (clean_text if multi_line else clean_line)(value)
         return super().clean()
+
+
+def date_input_format():
+    """How dates are typed in the active language: the first of its DATE_INPUT_FORMATS."""
+    return get_format("DATE_INPUT_FORMATS")[0]
+
+
+def date_input_hint():
+    """The typed format for people: "dd/mm/yyyy" for "%d/%m/%Y"."""
+    return date_input_format().replace("%d", "dd").replace("%m", "mm").replace("%Y", "yyyy")
+
+
+EXAMPLE_DAY = datetime.date(2026, 11, 21)
+
+
+class DateInput(forms.DateInput):
+    """A date typed as text in the user's language's format (21/11/2026).
+
+    Not the browser's own date input (type date), which shows its locale's format
+    (11/21/2026 in an English Chrome) whatever language the user chose here. No
+    inputmode="numeric" either: the iPhone's number pad has no "/" to type.
+    """
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"autocomplete": "off", "class": "form-control", **(attrs or {})})
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"].setdefault("placeholder", date_input_hint())
+        return context
+
+
+class DateField(forms.DateField):
+    """A date in the language's format or ISO (DATE_INPUT_FORMATS, compliance/formats);
+    anything else is refused with one line that says how to write it."""
+
+    widget = DateInput
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError as error:
+            if error.code != "invalid":
+                raise
+            raise ValidationError(
+                _("Enter the date as %(format)s, for example %(example)s."),
+                code="invalid",
+                params={
+                    "format": date_input_hint(),
+                    "example": EXAMPLE_DAY.strftime(date_input_format()),
+                },
+            ) from None

@@ -257,8 +257,8 @@ WORKBOOK_JOB_MIN_BYTES = int(env("WORKBOOK_JOB_MIN_BYTES", str(200 * 1024)))
 # entry, so a checklist saved on every keystroke keeps a history a person can read.
 HISTORY_MERGE_MINUTES = int(env("HISTORY_MERGE_MINUTES", "5"))
 # One date and time format per language, the same order in both: 21/11/2026 20:28
-# (compliance/formats/). Date inputs stay type=date, shown by the browser in its own
-# locale (dd/mm/yyyy in a Vietnamese browser) and sent as ISO dates.
+# (compliance/formats/). Date inputs are text in that format, ISO accepted too
+# (compliance.forms.DateField): a browser's type=date shows the browser's locale instead.
 FORMAT_MODULE_PATH = ["compliance.formats"]
 
 # -- Corrective actions, agency response links, reminders -----------------------------------

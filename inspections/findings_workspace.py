@@ -16,9 +16,9 @@ from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_update_with_history
 
 from agencies.models import Agency, Province, can_manage_findings
+from compliance.forms import DateField
 from compliance.spreadsheets import safe_cell
 from compliance.text import LONG_TEXT_MAX
-from inspections.forms import DateInput
 from inspections.models import Finding, Round
 
 SORTS = {
@@ -109,9 +109,7 @@ def days_overdue(finding, today):
 
 
 class DueMoveForm(forms.Form):
-    due_on = forms.DateField(
-        label=gettext_lazy("New due date"), widget=DateInput(attrs={"class": "form-control"})
-    )
+    due_on = DateField(label=gettext_lazy("New due date"))
     reason = forms.CharField(
         label=gettext_lazy("Reason"),
         max_length=LONG_TEXT_MAX,

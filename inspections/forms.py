@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Role
-from compliance.forms import CleanTextMixin
+from compliance.forms import CleanTextMixin, DateField
 from compliance.spreadsheets import validate_upload_size
 from compliance.text import LONG_TEXT_MAX
 from inspections.models import Checklist, Round
@@ -24,13 +24,6 @@ def province_inspectors(province_id):
 class InspectorChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, user):
         return user.get_full_name() or user.username
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def next_round_number(province, year):
@@ -81,11 +74,7 @@ class RoundForm(CleanTextMixin, forms.ModelForm):
             "starts_on",
             "ends_on",
         ]
-        widgets = {
-            "decision_date": DateInput(),
-            "starts_on": DateInput(),
-            "ends_on": DateInput(),
-        }
+        field_classes = {"decision_date": DateField, "starts_on": DateField, "ends_on": DateField}
 
     def __init__(self, *args, province, **kwargs):
         super().__init__(*args, **kwargs)
@@ -151,7 +140,7 @@ class ReturnForm(CleanTextMixin, forms.Form):
 
 
 class DueDateForm(CleanTextMixin, forms.Form):
-    due_on = forms.DateField(label=_("Due date"), widget=DateInput(attrs={"class": "form-control"}))
+    due_on = DateField(label=_("Due date"))
     reason = forms.CharField(
         label=_("Why it moves"),
         max_length=LONG_TEXT_MAX,

@@ -1,6 +1,6 @@
 from django import forms
 
-from compliance.forms import CleanTextMixin
+from compliance.forms import CleanTextMixin, DateField
 from reports.models import IssuingDetails, ReportDraft
 
 
@@ -38,8 +38,8 @@ class ReportDraftForm(CleanTextMixin, BootstrapMixin, forms.ModelForm):
     class Meta:
         model = ReportDraft
         fields = ["number", "dated", "recipients", "shortcomings", "recommendations"]
+        field_classes = {"dated": DateField}
         widgets = {
-            "dated": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "recipients": forms.Textarea(attrs={"rows": 3}),
             "shortcomings": forms.Textarea(attrs={"rows": 10}),
             "recommendations": forms.Textarea(attrs={"rows": 8}),

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from agencies.forms import AnnouncementForm
 from agencies.models import Province, can_edit_report, can_read_national, can_read_reports
 from agencies.models import can_record_announcements as can_record
 from jobs.services import job_start
@@ -118,6 +119,8 @@ def unrecorded_announcements(request):
             "round_number": round_number,
             "agencies": agencies,
             "back": request.get_full_path(),
+            # One date field per row: no id, each labelled by its own <label>.
+            "announcement_form": AnnouncementForm(auto_id=False),
         },
     )
 

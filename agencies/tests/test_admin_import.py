@@ -132,9 +132,9 @@ def test_admin_preview_shows_only_the_changed_columns_old_and_new(admin_client, 
     assert '<strong id="total-new">1</strong>' in text
     assert '<strong id="total-changed">1</strong>' in text
     changes = text.split('class="import-changes"', 1)[1]
-    assert "name: <del>Sở Tư pháp cũ</del> → <ins>Sở Tư pháp mới</ins>" in changes
+    assert "Name <code>name</code>: <del>Sở Tư pháp cũ</del> → <ins>Sở Tư pháp mới</ins>" in changes
     # Only the changed column of a changed row; new rows are counted, not listed.
-    assert "level:" not in changes
+    assert "<code>level</code>" not in changes
     assert "33-STC" not in changes
     assert Agency.objects.get(code="33-STP").name == "Sở Tư pháp cũ"
 

@@ -143,6 +143,21 @@ def test_the_drafts_edits_survive_a_data_change_while_the_figures_update(
     assert draft.round_number is None
 
 
+def test_the_draft_date_is_typed_and_shown_as_the_user_writes_it(client, staff_a, hung_yen_2026):
+    client.force_login(staff_a)
+
+    saved = draft_post(client, dated="18/07/2026")
+    page = client.get(DRAFT, {"year": YEAR}).content.decode()
+    wrong = draft_post(client, dated="18/7/26")
+
+    assert saved.status_code == 302
+    assert ReportDraft.objects.get().dated == datetime.date(2026, 7, 18)
+    assert 'value="18/07/2026"' in page
+    assert wrong.status_code == 200
+    assert "Hãy nhập ngày theo dạng dd/mm/yyyy, ví dụ 21/11/2026." in wrong.content.decode()
+    assert ReportDraft.objects.get().dated == datetime.date(2026, 7, 18)
+
+
 def test_each_save_of_a_draft_is_kept_in_its_history(client, staff_a, hung_yen_2026):
     client.force_login(staff_a)
 

@@ -1,6 +1,9 @@
 """Registry and inspections agree, or the report says so (criterion CB01 against the
 registry's announcement date), and staff can record the date from the round page."""
 
+import datetime
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -71,6 +74,23 @@ def test_the_round_page_links_staff_to_the_list_and_recording_empties_it(client,
     assert f"{GAPS}?province=33&amp;year={YEAR}&amp;round=1" in round_page
     assert [a.name for a in listed.context["agencies"]] == ["UBND xã An Lạc", "UBND xã Tân Dân"]
     assert [a.name for a in client.get(GAPS, query).context["agencies"]] == ["UBND xã An Lạc"]
+
+
+def test_the_list_takes_the_date_as_the_user_writes_it(client, staff_a, gaps):
+    client.force_login(staff_a)
+    query = {"province": "33", "year": YEAR, "round": 1}
+    listed = client.get(GAPS, query)
+    tan_dan = Agency.objects.get(name="UBND xã Tân Dân")
+
+    client.post(
+        reverse("agency_record_announcement", args=[tan_dan.code]),
+        {"announced_on": "15/03/2024", "next": listed.context["back"]},
+    )
+
+    inputs = re.findall(r'<input[^>]*name="announced_on"[^>]*>', listed.content.decode())
+    assert len(inputs) == 2
+    assert all('type="text"' in tag and 'placeholder="dd/mm/yyyy"' in tag for tag in inputs)
+    assert Agency.objects.get(pk=tan_dan.pk).announced_on == datetime.date(2024, 3, 15)
 
 
 @pytest.mark.parametrize("persona", ["staff_b", "viewer", "inspector_a"])
