@@ -3,6 +3,7 @@ the queue kept in IndexedDB through a browser restart, photos that wait, an ende
 two people on one phone, and a new deployment."""
 
 import io
+import re
 import time
 
 import pytest
@@ -138,6 +139,8 @@ def test_checklist_opens_offline_and_keeps_answers_and_photos_through_a_browser_
     assert page.input_value(f"#note-{answers['KP01'].pk}") == ""
     assert page.is_visible("#offline-banner")
     assert "Mất kết nối" in page.inner_text("#offline-banner")
+    # The site's one date and time format: 21/11/2026 20:28, the date first.
+    assert re.search(r"\b\d\d/\d\d/\d{4} \d\d:\d\d\b", page.inner_text("#offline-banner"))
     for code, result in OFFLINE_PLAN.items():
         choose(page, answers[code], result)
     big = jpeg_bytes(3000, 1500)

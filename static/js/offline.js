@@ -30,8 +30,9 @@
     function two(n) {
       return (n < 10 ? "0" : "") + n;
     }
-    return two(when.getHours()) + ":" + two(when.getMinutes()) + " " + two(when.getDate()) + "/" +
-      two(when.getMonth() + 1) + "/" + when.getFullYear();
+    // The site's one format, in both languages: 21/11/2026 20:28.
+    return two(when.getDate()) + "/" + two(when.getMonth() + 1) + "/" + when.getFullYear() + " " +
+      two(when.getHours()) + ":" + two(when.getMinutes());
   }
 
   function syncedAt() {
