@@ -22,6 +22,7 @@ from agencies.models import Agency, can_plan_rounds
 from compliance.files import file_response
 from compliance.spreadsheets import XLSX_CONTENT_TYPE, FileRefused
 from inspections import housekeeping, offline, services, workbooks
+from inspections.cards import criterion_cards
 from inspections.forms import (
     AssignForm,
     CorrectiveActionForm,
@@ -309,7 +310,9 @@ def inspection_detail(request, pk):
             "inspection": inspection,
             "answers": answers,
             "answered": sum(1 for a in answers if a.result),
-            "results": RESULT_OPTIONS,
+            "cards": criterion_cards(
+                request, inspection, answers, can_edit=can_edit, results=RESULT_OPTIONS
+            ),
             "can_edit": can_edit,
             "can_review": inspection.status == Inspection.Status.SUBMITTED
             and inspection.can_review(request.user),
