@@ -171,15 +171,6 @@ def findings_move_due(*, findings, user, due_on, reason):
     return len(locked)
 
 
-def reminder_service():
-    """The service that sends an agency its reminder now, once reminders exist.
-
-    None until then, and the workspace offers no reminder action. To be wired to the
-    reminders' "remind now" service when that work is merged.
-    """
-    return None
-
-
 # Export
 
 
