@@ -3,6 +3,7 @@ the due dates, remind the agencies now), each confirmed on a page of its own fir
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,13 +16,13 @@ from django.views.decorators.http import require_POST, require_safe
 
 from agencies.models import can_manage_findings, can_read_findings
 from compliance.spreadsheets import XLSX_CONTENT_TYPE
+from inspections import services
 from inspections.findings_workspace import (
     DueMoveForm,
     FindingFilterForm,
     days_overdue,
     export_name,
     export_workbook,
-    findings_move_due,
     managed_selection,
     rows_of,
     selected_ids,
@@ -130,15 +131,21 @@ def finding_due_bulk_apply(request):
     form = DueMoveForm(request.POST, today=timezone.localdate())
     if not form.is_valid():
         return _confirm_page(request, findings, form)
-    moved = findings_move_due(
-        findings=findings,
-        user=request.user,
-        due_on=form.cleaned_data["due_on"],
-        reason=form.cleaned_data["reason"],
-    )
+    try:
+        moved = services.findings_move_due(
+            findings=findings,
+            user=request.user,
+            due_on=form.cleaned_data["due_on"],
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _confirm_page(request, findings, form)
+    except PermissionDenied:
+        raise Http404 from None
     messages.success(
         request,
-        _("Due date moved for %(count)d findings.") % {"count": moved},
+        _("Due date moved for %(count)d findings.") % {"count": len(moved)},
     )
     return redirect(_back(request))
 

@@ -6,12 +6,16 @@ import io
 
 import pytest
 from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
 from agencies.models import Agency
 from agencies.tests.factories import make_agency, make_user
+from inspections import services
+from inspections.findings_workspace import managed_selection
+from inspections.history import finding_history
 from inspections.models import Answer, Finding, Inspection, Reminder
 from inspections.tests.factories import CODES, answer_of, make_round
 
@@ -184,11 +188,31 @@ def test_moving_due_dates_asks_for_confirmation_then_records_why(client, staff_a
     assert done.status_code == 302
     assert done.url == f"{URL}?status=open"
     moved = Finding.objects.get(pk=world["late"].pk)
-    assert moved.due_on == new
+    assert (moved.due_on, moved.due_reason) == (new, "Đơn vị xin gia hạn")
     latest, before = moved.history.order_by("-history_id")[:2]
-    assert (latest.history_change_reason, latest.history_user) == ("Đơn vị xin gia hạn", staff_a)
-    assert before.due_on == today - datetime.timedelta(days=5)
+    old = today - datetime.timedelta(days=5)
+    assert (latest.history_change_reason, latest.history_user) == (
+        f"{old:%d/%m/%Y} → {new:%d/%m/%Y}: Đơn vị xin gia hạn",
+        staff_a,
+    )
+    assert before.due_on == old
     assert Finding.objects.get(pk=world["closed"].pk).due_on == world["closed"].due_on
+    # The finding's own page tells the move as it tells one made there.
+    (entry,) = [e for e in finding_history(moved) if e.before == f"{old:%d/%m/%Y}"]
+    assert (entry.after, entry.reason, entry.user) == (f"{new:%d/%m/%Y}", "Đơn vị xin gia hạn",
+                                                      "staff-a")  # fmt: skip
+
+
+def test_a_long_reason_is_kept_whole_on_the_finding_and_cut_to_fit_the_history(
+    client, staff_a, world, today
+):
+    client.force_login(staff_a)
+    reason = "Đơn vị xin gia hạn vì chờ kinh phí " * 8
+    new = (today + datetime.timedelta(days=30)).isoformat()
+    assert post_due(client, world, ["late"], new, reason, apply=True).status_code == 302
+    moved = Finding.objects.get(pk=world["late"].pk)
+    assert moved.due_reason == reason.strip()
+    assert len(moved.history.first().history_change_reason) == 100
 
 
 @pytest.mark.parametrize(("due", "reason", "field"), [(-1, "lý do", "due_on"), (0, "  ", "reason")])
@@ -203,6 +227,27 @@ def test_a_past_date_or_a_missing_reason_moves_nothing(
         assert list(page.context["form"].errors) == [field]
         assert b'id="changes"' in page.content
     assert Finding.objects.get(pk=world["late"].pk).due_on == world["late"].due_on
+
+
+def test_the_one_due_date_service_refuses_a_past_date_a_blank_reason_and_other_provinces(
+    staff_a, staff_b, world, today, english
+):
+    findings = managed_selection(staff_a, pks(world, "late", "soon"))
+    yesterday = today - datetime.timedelta(days=1)
+    with pytest.raises(ValidationError, match="cannot be in the past"):
+        services.findings_move_due(findings=findings, user=staff_a, due_on=yesterday, reason="x")
+    with pytest.raises(ValidationError, match="cannot be in the past"):
+        services.finding_update_due(finding=findings[0], user=staff_a, due_on=yesterday, reason="x")
+    with pytest.raises(ValidationError, match="Say why"):
+        services.findings_move_due(findings=findings, user=staff_a, due_on=today, reason=" \x00 ")
+    with pytest.raises(PermissionDenied):
+        services.findings_move_due(findings=findings, user=staff_b, due_on=today, reason="x")
+    assert [f.due_on for f in Finding.objects.filter(pk__in=pks(world, "late", "soon"))] == [
+        world["late"].due_on,
+        world["soon"].due_on,
+    ]
+    moved = services.findings_move_due(findings=findings, user=staff_a, due_on=today, reason="x")
+    assert sorted(f.pk for f in moved) == pks(world, "late", "soon")
 
 
 @pytest.mark.parametrize("apply", [False, True])
