@@ -8,17 +8,13 @@ the export: the filter form, the filtered query, the status counts and the bulk 
 import io
 
 from django import forms
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Count
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.utils import bulk_update_with_history
 
 from agencies.models import Agency, Province, can_manage_findings
-from compliance.forms import DateField
 from compliance.spreadsheets import safe_cell
-from compliance.text import LONG_TEXT_MAX
+from inspections.forms import DueDateForm
 from inspections.models import Finding, Round
 
 SORTS = {
@@ -108,23 +104,13 @@ def days_overdue(finding, today):
 # Bulk change of due dates
 
 
-class DueMoveForm(forms.Form):
-    due_on = DateField(label=gettext_lazy("New due date"))
-    reason = forms.CharField(
-        label=gettext_lazy("Reason"),
-        max_length=LONG_TEXT_MAX,
-        widget=forms.TextInput(attrs={"class": "form-control"}),
-    )
+class DueMoveForm(DueDateForm):
+    """The due date form of the bulk move: the same rule, labelled for several findings."""
 
-    def __init__(self, *args, today, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.today = today
-
-    def clean_due_on(self):
-        due_on = self.cleaned_data["due_on"]
-        if due_on < self.today:
-            raise ValidationError(_("A due date cannot be in the past."))
-        return due_on
+        self.fields["due_on"].label = gettext_lazy("New due date")
+        self.fields["reason"].label = gettext_lazy("Reason")
 
 
 def selected_ids(data):
@@ -146,36 +132,6 @@ def managed_selection(user, ids):
     if not all(can_manage_findings(user, f.inspection.round.province) for f in findings):
         return None
     return findings
-
-
-def findings_move_due(*, findings, user, due_on, reason):
-    """Move the due date of `findings` that are still open to `due_on`, recording the old
-    date in each finding's history with `reason`; closed ones are left alone.
-
-    Returns how many moved. Two queries and one insert, however many findings.
-    """
-    with transaction.atomic():
-        locked = list(
-            Finding.objects.select_for_update()
-            .filter(pk__in=[f.pk for f in findings])
-            .exclude(status=Finding.Status.VERIFIED)
-            .order_by("pk")
-        )
-        for finding in locked:
-            finding.due_on = due_on
-        bulk_update_with_history(
-            locked, Finding, ["due_on"], default_user=user, default_change_reason=reason
-        )
-    return len(locked)
-
-
-def reminder_service():
-    """The service that sends an agency its reminder now, once reminders exist.
-
-    None until then, and the workspace offers no reminder action. To be wired to the
-    reminders' "remind now" service when that work is merged.
-    """
-    return None
 
 
 # Export

@@ -140,6 +140,8 @@ class ReturnForm(CleanTextMixin, forms.Form):
 
 
 class DueDateForm(CleanTextMixin, forms.Form):
+    """A new due date, not in the past, and why; services.findings_move_due applies it."""
+
     due_on = DateField(label=_("Due date"))
     reason = forms.CharField(
         label=_("Why it moves"),
@@ -147,9 +149,13 @@ class DueDateForm(CleanTextMixin, forms.Form):
         widget=forms.TextInput(attrs={"class": "form-control"}),
     )
 
+    def __init__(self, *args, today=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today or timezone.localdate()
+
     def clean_due_on(self):
         due_on = self.cleaned_data["due_on"]
-        if due_on < timezone.localdate():
+        if due_on < self.today:
             raise forms.ValidationError(_("A due date cannot be in the past."))
         return due_on
 

@@ -26,6 +26,10 @@ from inspections.models import Finding, Inspection, Reminder, ResponseLink
 
 DRY_RUN_LINK = "(đường dẫn phản hồi mới)"
 
+# Why an Outgoing is not sent (Outgoing.skipped); the terminal prints them as they are.
+NO_CONTACT = "chưa có email liên hệ"
+SENT_TODAY = "đã gửi hôm nay"
+
 
 @dataclass
 class Outgoing:
@@ -44,7 +48,9 @@ class Outgoing:
 def _findings(findings, user):
     queryset = Finding.objects.filter(
         Finding.awaiting_condition(), inspection__status=Inspection.Status.APPROVED
-    ).select_related("inspection__agency__province", "inspection__round", "answer__criterion")
+    ).select_related(
+        "inspection__agency__province", "inspection__round__province", "answer__criterion"
+    )
     if findings is not None:
         queryset = queryset.filter(pk__in=[getattr(f, "pk", f) for f in findings])
     if user is not None:
@@ -68,7 +74,7 @@ def _agency_reminders(findings, today):
             subject=f"Nhắc hạn khắc phục điểm chưa phù hợp: {agency.name}"[:255],
             findings=items,
             agency=agency,
-            skipped="" if agency.contact_email else "chưa có email liên hệ",
+            skipped="" if agency.contact_email else NO_CONTACT,
         )
         for agency, items in by_agency.items()
     ]
@@ -128,7 +134,7 @@ def reminders_plan(*, today, findings=None, user=None):
     sent_today = set(Reminder.objects.filter(sent_on=today).values_list("key", "recipient"))
     for item in outgoing:
         if not item.skipped and (item.key, item.recipient) in sent_today:
-            item.skipped = "đã gửi hôm nay"
+            item.skipped = SENT_TODAY
     return outgoing
 
 
@@ -149,7 +155,7 @@ def reminders_send(*, today, findings=None, user=None, dry_run=False):
             with transaction.atomic():
                 _send(item, today, user)
         except IntegrityError:  # another run sent it a moment ago
-            item.skipped = "đã gửi hôm nay"
+            item.skipped = SENT_TODAY
     return outgoing
 
 

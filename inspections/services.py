@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from agencies.models import can_fill_checklists
 from compliance.bulk import bulk_update_values
@@ -379,15 +379,25 @@ def _lock_open_finding(finding):
     return locked
 
 
+# The history's change_reason column (django-simple-history's CharField).
+HISTORY_REASON_MAX = 100
+
+
 def _save_finding(finding, user, reason, fields):
     finding._history_user = user
-    finding._change_reason = reason[:100] if reason else None
+    finding._change_reason = reason[:HISTORY_REASON_MAX] if reason else None
     finding.save(update_fields=fields)
 
 
-def finding_update_due(*, finding, user, due_on, reason, today=None):
-    """Move the due date, never into the past; the history keeps the old date and why."""
-    if not finding.inspection.can_review(user):
+def findings_move_due(*, findings, user, due_on, reason, today=None):
+    """Move the due date of `findings` to `due_on`, never into the past, and say why.
+
+    The one way a due date moves, from a finding's page or the workspace's bulk move: each
+    finding keeps the reason in `due_reason`, and its history row records who, when, the
+    old and new dates and the reason. Closed (verified) findings keep their date. Returns
+    the findings moved: one locking read, one update and one history insert however many.
+    """
+    if not all(finding.inspection.can_review(user) for finding in findings):
         raise PermissionDenied
     today = today or timezone.localdate()
     if due_on < today:
@@ -396,12 +406,28 @@ def finding_update_due(*, finding, user, due_on, reason, today=None):
     if not reason:
         raise ValidationError(_("Say why the due date moves."))
     with transaction.atomic():
-        locked = _lock_open_finding(finding)
-        old = locked.due_on
-        locked.due_on, locked.due_reason = due_on, reason
-        summary = f"{old:%d/%m/%Y} → {due_on:%d/%m/%Y}: {reason}"
-        _save_finding(locked, user, summary, ["due_on", "due_reason"])
+        locked = list(
+            Finding.objects.select_for_update()
+            .filter(pk__in=[finding.pk for finding in findings])
+            .exclude(status=Finding.Status.VERIFIED)
+            .order_by("pk")
+        )
+        for finding in locked:
+            summary = f"{finding.due_on:%d/%m/%Y} → {due_on:%d/%m/%Y}: {reason}"
+            finding._change_reason = summary[:HISTORY_REASON_MAX]
+            finding.due_on, finding.due_reason = due_on, reason
+        bulk_update_with_history(locked, Finding, ["due_on", "due_reason"], default_user=user)
     return locked
+
+
+def finding_update_due(*, finding, user, due_on, reason, today=None):
+    """One finding's due date moved by findings_move_due; a closed one is refused."""
+    moved = findings_move_due(
+        findings=[finding], user=user, due_on=due_on, reason=reason, today=today
+    )
+    if not moved:
+        raise ValidationError(_("This finding is already closed."))
+    return moved[0]
 
 
 # The history's change reason of a corrective action the agency sent itself (stored as is).

@@ -42,6 +42,12 @@ urlpatterns = [
     path(
         "findings/due/apply/", findings_views.finding_due_bulk_apply, name="finding_due_bulk_apply"
     ),
+    path("findings/remind/", findings_views.finding_remind_bulk, name="finding_remind_bulk"),
+    path(
+        "findings/remind/send/",
+        findings_views.finding_remind_bulk_apply,
+        name="finding_remind_bulk_apply",
+    ),
     path("findings/<int:pk>/", views.finding_detail, name="finding_detail"),
     path("findings/<int:pk>/due/", views.finding_due, name="finding_due"),
     path("findings/<int:pk>/verify/", views.finding_verify, name="finding_verify"),

@@ -1,3 +1,4 @@
+import functools
 import uuid
 
 from django.conf import settings
@@ -601,94 +602,89 @@ def checked_files(uploads):
     return [(upload, check_upload(upload)) for upload in uploads]
 
 
-@login_required
-@require_POST
-def finding_due(request, pk):
-    finding = _finding(request, pk)
-    if not finding.inspection.can_review(request.user):
-        raise Http404
-    form = DueDateForm(request.POST)
-    if not form.is_valid():
-        return _finding_page(request, finding, due_form=form)
-    try:
-        services.finding_update_due(
-            finding=finding,
-            user=request.user,
-            due_on=form.cleaned_data["due_on"],
-            reason=form.cleaned_data["reason"],
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return _finding_page(request, finding, due_form=form)
-    except PermissionDenied:
-        raise Http404 from None
-    messages.success(request, _("Due date changed."))
-    return redirect("finding_detail", pk=pk)
+def _finding_action(*, may, form=None):
+    """The shape of a finding's POST views, around a view that calls one service.
+
+    The view gets the finding (in the user's scope, 404 unless `may(finding, user)`) and
+    the cleaned data of `form` (its class, and its slot on the finding page), and returns
+    the message to show on the finding after the redirect. A refused form or a
+    ValidationError of the service shows the finding's page again, as posted.
+    """
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(request, pk):
+            finding = _finding(request, pk)
+            if not may(finding, request.user):
+                raise Http404
+            forms, data = {}, {}
+            if form is not None:
+                form_class, slot = form
+                bound = forms[slot] = form_class(request.POST, request.FILES)
+                if not bound.is_valid():
+                    return _finding_page(request, finding, **forms)
+                data = bound.cleaned_data
+            try:
+                done = view(request, finding, data)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+                return _finding_page(request, finding, **forms)
+            except PermissionDenied:
+                raise Http404 from None
+            messages.success(request, done)
+            return redirect("finding_detail", pk=pk)
+
+        return wrapper
+
+    return decorate
+
+
+def _reviews(finding, user):
+    return finding.inspection.can_review(user)
+
+
+def _handles_record(finding, user):
+    return finding.can_submit_record(user)
 
 
 @login_required
 @require_POST
-def finding_record_upload(request, pk):
-    finding = _finding(request, pk)
-    if not finding.can_submit_record(request.user):
-        raise Http404
-    form = CorrectiveActionForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return _finding_page(request, finding, action_form=form)
-    try:
-        services.finding_submit_record(
-            finding=finding,
-            user=request.user,
-            root_cause=form.cleaned_data["root_cause"],
-            action_taken=form.cleaned_data["action_taken"],
-            files=checked_files(form.cleaned_data["files"]),
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return _finding_page(request, finding, action_form=form)
-    except PermissionDenied:
-        raise Http404 from None
-    messages.success(request, _("Corrective action submitted."))
-    return redirect("finding_detail", pk=pk)
+@_finding_action(may=_reviews, form=(DueDateForm, "due_form"))
+def finding_due(request, finding, data):
+    services.finding_update_due(
+        finding=finding, user=request.user, due_on=data["due_on"], reason=data["reason"]
+    )
+    return _("Due date changed.")
 
 
 @login_required
 @require_POST
-def finding_return(request, pk):
-    finding = _finding(request, pk)
-    if not finding.inspection.can_review(request.user):
-        raise Http404
-    form = FindingReturnForm(request.POST)
-    if not form.is_valid():
-        return _finding_page(request, finding, return_form=form)
-    try:
-        services.finding_return(
-            finding=finding, user=request.user, reason=form.cleaned_data["reason"]
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return _finding_page(request, finding, return_form=form)
-    except PermissionDenied:
-        raise Http404 from None
-    messages.success(request, _("Corrective action returned to the agency."))
-    return redirect("finding_detail", pk=pk)
+@_finding_action(may=_handles_record, form=(CorrectiveActionForm, "action_form"))
+def finding_record_upload(request, finding, data):
+    services.finding_submit_record(
+        finding=finding,
+        user=request.user,
+        root_cause=data["root_cause"],
+        action_taken=data["action_taken"],
+        files=checked_files(data["files"]),
+    )
+    return _("Corrective action submitted.")
 
 
 @login_required
 @require_POST
-def finding_verify(request, pk):
-    finding = _finding(request, pk)
-    if not finding.inspection.can_review(request.user):
-        raise Http404
-    try:
-        services.finding_verify(finding=finding, user=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return _finding_page(request, finding)
-    except PermissionDenied:
-        raise Http404 from None
-    messages.success(request, _("Finding verified and closed."))
-    return redirect("finding_detail", pk=pk)
+@_finding_action(may=_reviews, form=(FindingReturnForm, "return_form"))
+def finding_return(request, finding, data):
+    services.finding_return(finding=finding, user=request.user, reason=data["reason"])
+    return _("Corrective action returned to the agency.")
+
+
+@login_required
+@require_POST
+@_finding_action(may=_reviews)
+def finding_verify(request, finding, _data):
+    services.finding_verify(finding=finding, user=request.user)
+    return _("Finding verified and closed.")
 
 
 @login_required

@@ -90,7 +90,7 @@ class AgencyRow:
     round_number: int
     score: object
     rating: str
-    open_findings: int
+    open_findings: int  # awaiting the agency's action: open or returned (Finding.AWAITING_ACTION)
 
 
 @dataclass
@@ -392,7 +392,7 @@ def _name_shortfalls(criteria, answers):
 def _agency_rows(inspections):
     rows = (
         inspections.annotate(
-            open_findings=Count("findings", filter=Q(findings__status=Finding.Status.OPEN))
+            open_findings=Count("findings", filter=Finding.awaiting_condition("findings__"))
         )
         .order_by("agency__sort_key", "agency__code")
         .values_list(
@@ -442,10 +442,7 @@ def _findings(findings, unapproved, today):
 
     for agency_id, sort_key, name, code, criterion, status, is_late in found:
         row = row_of(agency_id, sort_key, name, code)
-        if status in (Finding.Status.SUBMITTED, Finding.Status.VERIFIED):
-            row.add(status, criterion)
-        else:
-            row.add("open", criterion)
+        row.add("open" if status in Finding.AWAITING_ACTION else status, criterion)
         if is_late:
             row.add("overdue", criterion)
     shortfalls = unapproved.order_by("criterion__order", "criterion__code", "pk").values_list(
@@ -594,7 +591,7 @@ def _add_unfinished_and_findings(rows, in_period, today):
     for row in (
         findings.values("inspection__round__province_id")
         .annotate(
-            open=Count("pk", filter=Q(status=Finding.Status.OPEN)),
+            open=Count("pk", filter=Finding.awaiting_condition()),
             overdue=Count("pk", filter=Finding.overdue_condition(today)),
         )
         .order_by()

@@ -1,17 +1,22 @@
-"""The findings workspace: who sees what, the filters and counts, the bulk due-date move,
-the Excel export, and a fixed number of queries with 5,000 findings."""
+"""The findings workspace: who sees what, the filters and counts, the bulk actions (due-date
+move, reminders now), the Excel export, and a fixed number of queries with 5,000 findings."""
 
 import datetime
 import io
 
 import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
 from agencies.models import Agency
 from agencies.tests.factories import make_agency, make_user
-from inspections.models import Answer, Finding, Inspection
+from inspections import services
+from inspections.findings_workspace import managed_selection
+from inspections.history import finding_history
+from inspections.models import Answer, Finding, Inspection, Reminder
 from inspections.tests.factories import CODES, answer_of, make_round
 
 URL = reverse("finding_list")
@@ -183,11 +188,31 @@ def test_moving_due_dates_asks_for_confirmation_then_records_why(client, staff_a
     assert done.status_code == 302
     assert done.url == f"{URL}?status=open"
     moved = Finding.objects.get(pk=world["late"].pk)
-    assert moved.due_on == new
+    assert (moved.due_on, moved.due_reason) == (new, "Đơn vị xin gia hạn")
     latest, before = moved.history.order_by("-history_id")[:2]
-    assert (latest.history_change_reason, latest.history_user) == ("Đơn vị xin gia hạn", staff_a)
-    assert before.due_on == today - datetime.timedelta(days=5)
+    old = today - datetime.timedelta(days=5)
+    assert (latest.history_change_reason, latest.history_user) == (
+        f"{old:%d/%m/%Y} → {new:%d/%m/%Y}: Đơn vị xin gia hạn",
+        staff_a,
+    )
+    assert before.due_on == old
     assert Finding.objects.get(pk=world["closed"].pk).due_on == world["closed"].due_on
+    # The finding's own page tells the move as it tells one made there.
+    (entry,) = [e for e in finding_history(moved) if e.before == f"{old:%d/%m/%Y}"]
+    assert (entry.after, entry.reason, entry.user) == (f"{new:%d/%m/%Y}", "Đơn vị xin gia hạn",
+                                                      "staff-a")  # fmt: skip
+
+
+def test_a_long_reason_is_kept_whole_on_the_finding_and_cut_to_fit_the_history(
+    client, staff_a, world, today
+):
+    client.force_login(staff_a)
+    reason = "Đơn vị xin gia hạn vì chờ kinh phí " * 8
+    new = (today + datetime.timedelta(days=30)).isoformat()
+    assert post_due(client, world, ["late"], new, reason, apply=True).status_code == 302
+    moved = Finding.objects.get(pk=world["late"].pk)
+    assert moved.due_reason == reason.strip()
+    assert len(moved.history.first().history_change_reason) == 100
 
 
 @pytest.mark.parametrize(("due", "reason", "field"), [(-1, "lý do", "due_on"), (0, "  ", "reason")])
@@ -202,6 +227,27 @@ def test_a_past_date_or_a_missing_reason_moves_nothing(
         assert list(page.context["form"].errors) == [field]
         assert b'id="changes"' in page.content
     assert Finding.objects.get(pk=world["late"].pk).due_on == world["late"].due_on
+
+
+def test_the_one_due_date_service_refuses_a_past_date_a_blank_reason_and_other_provinces(
+    staff_a, staff_b, world, today, english
+):
+    findings = managed_selection(staff_a, pks(world, "late", "soon"))
+    yesterday = today - datetime.timedelta(days=1)
+    with pytest.raises(ValidationError, match="cannot be in the past"):
+        services.findings_move_due(findings=findings, user=staff_a, due_on=yesterday, reason="x")
+    with pytest.raises(ValidationError, match="cannot be in the past"):
+        services.finding_update_due(finding=findings[0], user=staff_a, due_on=yesterday, reason="x")
+    with pytest.raises(ValidationError, match="Say why"):
+        services.findings_move_due(findings=findings, user=staff_a, due_on=today, reason=" \x00 ")
+    with pytest.raises(PermissionDenied):
+        services.findings_move_due(findings=findings, user=staff_b, due_on=today, reason="x")
+    assert [f.due_on for f in Finding.objects.filter(pk__in=pks(world, "late", "soon"))] == [
+        world["late"].due_on,
+        world["soon"].due_on,
+    ]
+    moved = services.findings_move_due(findings=findings, user=staff_a, due_on=today, reason="x")
+    assert sorted(f.pk for f in moved) == pks(world, "late", "soon")
 
 
 @pytest.mark.parametrize("apply", [False, True])
@@ -234,6 +280,125 @@ def test_an_unsafe_next_is_not_followed(client, staff_a, world, today):
     data["due_on"] = (today + datetime.timedelta(days=3)).isoformat()
     response = client.post(reverse("finding_due_bulk_apply"), data)
     assert response.url == URL
+
+
+# Reminders now
+
+
+@pytest.fixture
+def contacts(world):
+    """The commune has an ISO contact; the department has none and one more open finding."""
+    Agency.objects.filter(code="33-X1").update(contact_email="iso@tantien.gov.vn")
+    department = world["first"].inspections.get(agency__code="33-S1")
+    world["department"] = add_finding(department, "CB01", timezone.localdate())
+    return world
+
+
+def post_remind(client, world, names, apply=False, follow=False):
+    name = "finding_remind_bulk_apply" if apply else "finding_remind_bulk"
+    data = {"finding": [world[n].pk for n in names], "next": f"{URL}?overdue=on"}
+    return client.post(reverse(name), data, follow=follow)
+
+
+def flashed(response):
+    return [str(m) for m in response.context["messages"]]
+
+
+def test_the_workspace_offers_reminders_to_staff_only(client, staff_a, viewer, world):
+    client.force_login(staff_a)
+    page = client.get(URL).content.decode()
+    assert f'formaction="{reverse("finding_remind_bulk")}" formnovalidate' in page
+    client.force_login(viewer)
+    assert b'id="remind-button"' not in client.get(URL).content
+
+
+def test_reminding_now_shows_what_will_be_sent_before_sending_anything(client, staff_a, contacts):
+    client.force_login(staff_a)
+    page = post_remind(client, contacts, ["late", "soon", "submitted", "closed", "department"])
+    assert page.status_code == 200
+    rows = {item.agency.code: (item.recipient, why_not) for item, why_not in page.context["rows"]}
+    assert rows == {
+        "33-X1": ("iso@tantien.gov.vn", ""),
+        "33-S1": ("", "Chưa có email liên hệ trong danh mục"),
+    }
+    assert page.context["sending"] == 1
+    assert sorted(f.pk for f in page.context["left_out"]) == pks(contacts, "submitted", "closed")
+    html = page.content.decode()
+    assert "Sẽ gửi 1 email" in html
+    assert 'id="left-out"' in html
+    assert f'action="{reverse("finding_remind_bulk_apply")}"' in html
+    assert (mail.outbox, Reminder.objects.count()) == ([], 0)
+
+
+def test_staff_send_one_reminder_per_agency_and_are_told_what_was_not_sent(
+    client, staff_a, contacts
+):
+    client.force_login(staff_a)
+    names = ["late", "soon", "submitted", "department"]
+    response = post_remind(client, contacts, names, apply=True, follow=True)
+    assert response.redirect_chain == [(f"{URL}?overdue=on", 302)]
+    (message,) = mail.outbox
+    assert message.to == ["iso@tantien.gov.vn"]
+    assert "CB01" in message.body
+    assert "MT01" in message.body
+    reminder = Reminder.objects.get()
+    assert reminder.sent_by == staff_a
+    assert sorted(reminder.findings.values_list("pk", flat=True)) == pks(contacts, "late", "soon")
+    assert flashed(response) == [
+        "Đã gửi 1 email nhắc hạn.",
+        "1 cơ quan chưa có email liên hệ nên chưa được nhắc.",
+    ]
+
+
+def test_a_reminder_already_sent_today_is_not_sent_twice(client, staff_a, contacts):
+    client.force_login(staff_a)
+    post_remind(client, contacts, ["late"], apply=True)
+    page = post_remind(client, contacts, ["soon"])
+    assert [why for _item, why in page.context["rows"]] == ["Đã nhắc trong hôm nay"]
+    assert b'id="remind-confirm"' in page.content
+    assert b"btn btn-primary" not in page.content  # nothing to send: no send button
+    response = post_remind(client, contacts, ["late", "soon"], apply=True, follow=True)
+    assert len(mail.outbox) == 1
+    assert Reminder.objects.count() == 1
+    assert flashed(response) == [
+        "Đã gửi 0 email nhắc hạn.",
+        "1 cơ quan đã được nhắc trong hôm nay; không gửi lại.",
+    ]
+
+
+@pytest.mark.parametrize("apply", [False, True])
+def test_staff_of_another_province_or_viewers_cannot_remind_agencies(
+    client, staff_b, viewer, inspector_a, contacts, apply
+):
+    for user in (staff_b, viewer, inspector_a):
+        client.force_login(user)
+        assert post_remind(client, contacts, ["late"], apply=apply).status_code == 404
+    client.force_login(staff_b)
+    assert post_remind(client, contacts, ["b", "late"], apply=apply).status_code == 404
+    assert (mail.outbox, Reminder.objects.count()) == ([], 0)
+
+
+def test_reminders_now_cost_fixed_queries_however_many_findings(
+    client, staff_a, province_a, today, django_assert_max_num_queries
+):
+    # 900: a form posts at most DATA_UPLOAD_MAX_NUMBER_FIELDS (1,000) values.
+    round_ = bulk_findings(province_a, 900, today)
+    agencies = Agency.objects.filter(inspections__round=round_)
+    ids = list(Finding.objects.filter(inspection__round=round_).values_list("pk", flat=True))
+    data = {"finding": ids, "next": URL}
+    client.force_login(staff_a)
+    client.get(URL)
+    with django_assert_max_num_queries(5):
+        page = client.post(reverse("finding_remind_bulk"), data)
+    assert len(page.context["rows"]) == agencies.count() == 75
+    with django_assert_max_num_queries(5):  # no agency has a contact: nothing to send
+        client.post(reverse("finding_remind_bulk_apply"), data)
+    # With contacts, each email costs its own few writes (the reminder, its findings, a
+    # link), never one per finding.
+    agencies.update(contact_email="iso@xa.gov.vn")
+    with django_assert_max_num_queries(5 + 75 * 11):
+        client.post(reverse("finding_remind_bulk_apply"), data)
+    assert len(mail.outbox) == 75
 
 
 # Export

@@ -153,6 +153,18 @@ def test_the_agency_submits_and_the_history_says_via_link(client, token, finding
     assert "Chưa đánh giá nội bộ" not in client.get(page_url(token)).content.decode()
 
 
+def test_a_browser_under_no_referrer_can_submit(token, finding, media):
+    """Browsers send "Origin: null" with a form posted from a no-referrer page, and no CSRF
+    cookie exists here: the submission must not hinge on either (test_browser_response.py
+    shows it in Chromium)."""
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True, HTTP_ORIGIN="null")
+    assert answer(browser, token, finding).status_code == 302
+    assert Finding.objects.get(pk=finding.pk).status == "submitted"
+    assert "csrftoken" not in browser.get(page_url(token)).cookies
+
+
 def test_a_link_cannot_write_another_inspections_finding(client, token, finding, finding_b):
     before = snapshot(finding_b)
     response = answer(client, token, finding_b)

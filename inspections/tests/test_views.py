@@ -1140,6 +1140,24 @@ def test_only_staff_changes_due_dates_or_verifies(client, request, finding, who)
     assert finding_snapshot(finding) == before
 
 
+@pytest.mark.parametrize("who", ["inspector_a", "viewer", "staff_b"])
+def test_a_user_who_may_not_act_gets_404_before_the_form_is_read(client, request, finding, who):
+    client.force_login(request.getfixturevalue(who))
+    assert client.post(url("finding_due", finding.pk), {"due_on": "soon"}).status_code == 404
+    assert client.post(url("finding_return", finding.pk), {}).status_code == 404
+
+
+def test_a_refused_action_shows_the_finding_again_with_what_was_posted(client, staff_a, finding):
+    before = finding_snapshot(finding)
+    client.force_login(staff_a)
+    # The finding is open: there is no corrective action to return yet.
+    response = client.post(url("finding_return", finding.pk), {"reason": "Thiếu ảnh chụp"})
+    assert response.status_code == 200
+    assert messages_of(response)
+    assert response.context["return_form"]["reason"].value() == "Thiếu ảnh chụp"
+    assert finding_snapshot(finding) == before
+
+
 def test_inspector_uploads_the_corrective_action_record(client, inspector_a, finding, media):
     client.force_login(inspector_a)
 

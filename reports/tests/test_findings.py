@@ -10,8 +10,8 @@ from agencies.tests.factories import make_agency
 from inspections.models import Answer, Finding, Inspection
 from inspections.tests.factories import make_round
 from reports import builder
-from reports.document import findings_table
-from reports.excel import province_workbook
+from reports.document import appendix_table, findings_table
+from reports.excel import national_workbook, province_workbook
 from reports.narrative import findings_sentences
 from reports.tests.factories import N, P, add_finding, set_answers, set_status
 
@@ -57,6 +57,33 @@ def test_a_later_round_does_not_erase_the_findings_of_an_earlier_one(province_a,
     assert (row.open_findings, row.overdue_findings) == (5, 4)
     round_two = builder.province_report(province_a, 2026, 2, today=TODAY, user=NATIONAL_SCOPE)
     assert round_two.findings_total.open == 1
+
+
+def test_a_returned_finding_awaits_action_and_counts_as_open_in_every_part_of_the_reports(
+    province_a, twins, english
+):
+    """Open means awaiting the agency (Finding.AWAITING_ACTION): the appendix, section 4,
+    the national rows and totals, and each rendering show the same count."""
+    round_ = make_round(province_a, twins[:1], number=1)
+    inspection = approve_with_findings(round_, twins[0], 3, datetime.date(2026, 11, 1))
+    first, second, third = inspection.findings.order_by("pk")
+    Finding.objects.filter(pk=second.pk).update(status=Finding.Status.RETURNED)
+    Finding.objects.filter(pk=third.pk).update(status=Finding.Status.SUBMITTED)
+
+    report = builder.province_report(province_a, 2026, today=TODAY, user=NATIONAL_SCOPE)
+    (agency,) = report.agencies
+    assert agency.open_findings == 2
+    assert (report.findings_total.open, report.findings_total.overdue) == (2, 2)
+    assert appendix_table(report).rows[0][-1] == 2  # the PDF's and the Word file's appendix
+    assert findings_table(report).rows[0][1].startswith("2 (")
+    assert "02 not yet corrected" in findings_sentences(report)[0]
+    national = builder.national_report(2026, today=TODAY, user=NATIONAL_SCOPE)
+    row = next(r for r in national.rows if r.province.code == "33")
+    assert (row.open_findings, row.overdue_findings) == (2, 2)
+    assert national.totals.open_findings == 2
+    sheet = load_workbook(io.BytesIO(national_workbook(national))).worksheets[0]
+    hung_yen = next(r for r in sheet.iter_rows(values_only=True) if r[0] == "33")
+    assert hung_yen[-2:] == (2, 2)
 
 
 # Section 4: every inspection the report counts, approved or not yet, with criteria codes
