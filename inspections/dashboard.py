@@ -22,7 +22,9 @@ def staff_work(user, today):
         "inspection__agency", "inspection__round", "answer__criterion"
     )
     overdue = findings.filter(Finding.overdue_condition(today))
-    due_soon = findings.filter(status=Finding.Status.OPEN, due_on__gte=today, due_on__lte=week_end)
+    due_soon = findings.filter(
+        Finding.awaiting_condition(), due_on__gte=today, due_on__lte=week_end
+    )
     overdue_count, due_soon_count = overdue.count(), due_soon.count()
     overdue, due_soon = list(overdue[:FINDINGS_SHOWN]), list(due_soon[:FINDINGS_SHOWN])
     return {

@@ -81,6 +81,20 @@ def test_staff_home_shows_what_needs_them_with_links_to_the_filtered_lists(
     assert f'href="{reverse("finding_detail", args=[overdue.pk])}"' in page
 
 
+def test_a_returned_finding_due_this_week_still_needs_staff(
+    client, province_a, staff_a, inspector_a
+):
+    # Returned: the agency's record was rejected, so the finding awaits action again.
+    build_work(province_a, [inspector_a])
+    Finding.objects.filter(answer__criterion__code="HS01").update(status=Finding.Status.RETURNED)
+    Finding.objects.filter(answer__criterion__code="KS01").update(status=Finding.Status.SUBMITTED)
+    client.force_login(staff_a)
+
+    context = client.get(reverse("home")).context
+
+    assert [f.answer.criterion.code for f in context["due_soon"]] == ["HS01"]
+
+
 def test_staff_home_leaves_out_closed_rounds(client, province_a, staff_a, inspector_a):
     round_ = build_work(province_a, [inspector_a])
     Round.objects.filter(pk=round_.pk).update(status=Round.Status.CLOSED)
