@@ -39,8 +39,18 @@ def _page(request, link, token, *, failed=None, form=None):
         .select_related("answer__criterion")
         .order_by("due_on", "answer__criterion__order", "pk")
     )
+    # A returned record comes back with what the agency wrote: it corrects, not retypes.
     rows = [
-        (f, form if failed == f.pk else CorrectiveActionForm(prefix=f"f{f.pk}")) for f in findings
+        (
+            f,
+            form
+            if failed == f.pk
+            else CorrectiveActionForm(
+                prefix=f"f{f.pk}",
+                initial={"root_cause": f.root_cause, "action_taken": f.action_taken},
+            ),
+        )
+        for f in findings
     ]
     return _private(
         render(

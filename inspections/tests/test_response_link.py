@@ -153,6 +153,21 @@ def test_the_agency_submits_and_the_history_says_via_link(client, token, finding
     assert "Chưa đánh giá nội bộ" not in client.get(page_url(token)).content.decode()
 
 
+def test_a_returned_record_comes_back_with_what_the_agency_wrote(
+    client, token, finding, staff_a, media
+):
+    answer(client, token, finding, root_cause="Thiếu người phụ trách", action_taken="Đã phân công")
+    services.finding_return(
+        finding=Finding.objects.get(pk=finding.pk), user=staff_a, reason="Thiếu quyết định"
+    )
+
+    page = client.get(page_url(token)).content.decode()
+
+    assert "Thiếu quyết định" in page
+    assert re.search(r">\s*Thiếu người phụ trách</textarea>", page)
+    assert re.search(r">\s*Đã phân công</textarea>", page)
+
+
 def test_a_browser_under_no_referrer_can_submit(token, finding, media):
     """Browsers send "Origin: null" with a form posted from a no-referrer page, and no CSRF
     cookie exists here: the submission must not hinge on either (test_browser_response.py
