@@ -1,6 +1,7 @@
 """A finished demo round, made through the same services as the pages use."""
 
 import datetime
+import re
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -39,6 +40,7 @@ def demo_round(province_code, staff_username, inspector_username):
         .order_by("code")[:8]
     )
     with transaction.atomic():
+        _demo_contacts(agencies)
         round_ = services.round_create(
             user=staff,
             province=staff.profile.province,
@@ -76,3 +78,15 @@ def demo_round(province_code, staff_username, inspector_username):
                     today=datetime.date(year, 3, 1),
                 )
     return f"Demo round 1/{year}: {len(agencies)} agencies, results filled in."
+
+
+def _demo_contacts(agencies):
+    """An ISO contact (a reserved example.org address) for demo agencies without one, so
+    that `send_reminders` has someone to write to after `make run`."""
+    for number, agency in enumerate(agencies, start=1):
+        if not agency.contact_email:
+            agency.contact_name = f"Cán bộ ISO {number}"
+            agency.contact_email = (
+                f"iso.{re.sub(r'[^a-z0-9]+', '-', agency.code.lower())}@example.org"
+            )
+    Agency.objects.bulk_update(agencies, ["contact_name", "contact_email"])

@@ -1,5 +1,6 @@
 """`load_demo` run again keeps the demo users' passwords and prints them each time."""
 
+import datetime
 import io
 import stat
 
@@ -7,8 +8,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from agencies.models import Agency
 from agencies.tests.factories import make_province
 from inspections.management.commands.load_demo import USERS
+from inspections.reminders import reminders_send
 
 
 def run(path, *args):
@@ -65,3 +68,16 @@ def test_a_password_changed_elsewhere_is_not_printed_as_if_it_worked(passwords_f
     assert printed(output)["demo-staff"] == "(not"
     assert "changed elsewhere" in output
     assert staff.check_password("changed-by-an-admin")
+
+
+def test_the_demo_round_gives_its_agencies_a_contact_for_reminders(passwords_file):
+    run(passwords_file)
+
+    agencies = Agency.objects.filter(inspections__isnull=False).distinct()
+    assert agencies.exists()
+    assert all(agency.contact_email.endswith("@example.org") for agency in agencies)
+    # After `make run`, `send_reminders --dry-run` has agencies to write to.
+    outgoing = reminders_send(today=datetime.date(2026, 12, 31), dry_run=True)
+    to_agencies = [item for item in outgoing if item.kind == "agency"]
+    assert to_agencies
+    assert not [item.skipped for item in to_agencies if item.skipped]
