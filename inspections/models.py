@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
@@ -283,6 +283,8 @@ class Inspection(models.Model):
         ordering = ["round", "agency__sort_key"]
         verbose_name = _("inspection")
         verbose_name_plural = _("inspections")
+        # The round page counts a round's inspections per status from this index alone.
+        indexes = [models.Index(fields=["round", "status"], name="inspection_round_status")]
         constraints = [
             models.UniqueConstraint(fields=["round", "agency"], name="inspection_agency_once"),
             text_fits("inspection", "conclusion"),
@@ -350,12 +352,19 @@ class Inspection(models.Model):
         return self.State(self.status)
 
     @staticmethod
+    def started_condition():
+        """Any criterion answered, as a query condition on inspections: what state() is
+        given for a draft. An EXISTS, which the database answers from the index of answered
+        answers (answer_answered), one probe per inspection it is asked about."""
+        return Exists(Answer.objects.filter(inspection=OuterRef("pk")).exclude(result=""))
+
+    @staticmethod
     def state_condition(state):
-        """state() as a query condition, on inspections annotated with `answered`."""
+        """state() as a query condition."""
         if state == Inspection.State.NOT_STARTED:
-            return Q(status=Inspection.Status.DRAFT, answered=0)
+            return Q(status=Inspection.Status.DRAFT) & ~Inspection.started_condition()
         if state == Inspection.State.IN_PROGRESS:
-            return Q(status=Inspection.Status.DRAFT, answered__gt=0)
+            return Q(status=Inspection.Status.DRAFT) & Inspection.started_condition()
         return Q(status=state)
 
 
@@ -382,6 +391,11 @@ class Answer(models.Model):
         ordering = ["criterion__order", "criterion__code"]
         verbose_name = _("answer")
         verbose_name_plural = _("answers")
+        indexes = [
+            # Whether an inspection has begun (Inspection.started_condition): one probe in
+            # an index of the answered answers only, never a read of its blank ones.
+            models.Index(fields=["inspection"], condition=~Q(result=""), name="answer_answered")
+        ]
         constraints = [
             models.UniqueConstraint(fields=["inspection", "criterion"], name="answer_once"),
             text_fits("answer", "note"),
@@ -493,6 +507,10 @@ class Finding(models.Model):
         ordering = ["due_on", "pk"]
         verbose_name = _("finding")
         verbose_name_plural = _("findings")
+        indexes = [
+            # An inspection's overdue findings (overdue_condition) from the index alone.
+            models.Index(fields=["inspection", "status", "due_on"], name="finding_overdue")
+        ]
         constraints = [
             text_fits("finding", "description", FINDING_DESCRIPTION_MAX),
             text_fits("finding", "root_cause"),

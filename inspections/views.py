@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, Subquery, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -185,44 +185,31 @@ def _round(request, pk):
 @login_required
 def round_detail(request, pk):
     """A round's inspections, a page at a time, filtered on the server, with the number
-    in each state at the top: a fixed number of queries whatever the round's size."""
+    in each state at the top: a fixed number of queries whatever the round's size. Only
+    the counts and the list of inspectors go over the whole round, through indexes; the
+    page's rows are read for their 50 inspections alone."""
     round_ = _round(request, pk)
     today = timezone.localdate()
     params = request.GET
-    # `answered` is 1 when any criterion is answered: all Inspection.state needs, and far
-    # cheaper than counting the answers of every inspection of a large round.
-    answered = Exists(Answer.objects.filter(inspection=OuterRef("pk")).exclude(result=""))
-    inspections = (
-        Inspection.objects.for_user(request.user)
-        .filter(round=round_)
-        # Only a draft's answers are looked at: no other state depends on them.
-        .annotate(
-            answered=Case(When(Q(status=Inspection.Status.DRAFT) & answered, then=1), default=0)
-        )
-    )
-    inspections, filters = _round_filters(inspections, round_, params)
-    counts = _state_counts(inspections)
     overdue = Finding.objects.filter(Finding.overdue_condition(today), inspection=OuterRef("pk"))
-    counts["overdue"] = inspections.filter(Exists(overdue)).count()
+    inspections = Inspection.objects.for_user(request.user).filter(round=round_)
+    inspections, filters = _round_filters(inspections, round_, params)
+    counts = _state_counts(inspections, overdue)
     state = params.get("state", "")
     if state in Inspection.State.values:
         inspections = inspections.filter(Inspection.state_condition(state))
     elif state == "overdue":
         inspections = inspections.filter(Exists(overdue))
-    overdue_count = overdue.order_by().values("inspection").annotate(n=Count("pk")).values("n")
-    inspections = (
-        inspections.select_related("agency")
-        .prefetch_related("inspectors")
-        .annotate(overdue=Coalesce(Subquery(overdue_count), 0))
-        .order_by("agency__sort_key", "pk")
-    )
-    paginator = Paginator(inspections, ROUND_PAGE_SIZE)
+    # The page is chosen by its ids alone, in the round's order; only its 50 rows are then
+    # read with their agency, state and overdue findings (see _page_rows).
+    ordered = inspections.order_by("agency__sort_key", "pk").values_list("pk", flat=True)
+    paginator = Paginator(ordered, ROUND_PAGE_SIZE)
     total = sum(n for key, n in counts.items() if key != "overdue")
     # Known from the counts above: no COUNT over the round again.
     paginator.count = counts.get(state, total)
     page = paginator.get_page(params.get("page"))
     rows = []
-    for inspection in page:
+    for inspection in _page_rows(_page_ids(ordered, page), overdue):
         shown = inspection.state(inspection.answered)
         rows.append((inspection, shown, shown.label))
     query = params.copy()
@@ -246,6 +233,33 @@ def round_detail(request, pk):
     )
 
 
+def _page_ids(ordered, page):
+    """The ids of `page`, a slice of `ordered`, taken from the nearer end: an OFFSET costs a
+    step for each row it skips, so a page past the middle is counted back from the last."""
+    count = page.paginator.count
+    bottom = (page.number - 1) * page.paginator.per_page
+    top = min(bottom + page.paginator.per_page, count)
+    if count - top < bottom:
+        return ordered.reverse()[count - top : count - bottom]
+    return ordered[bottom:top]
+
+
+def _page_rows(ids, overdue):
+    """The inspections of a page, `ids` being the page's slice of ids (a subquery): only
+    these rows are looked up for answers and overdue findings, whatever the round's size."""
+    overdue_count = overdue.order_by().values("inspection").annotate(n=Count("pk")).values("n")
+    return (
+        Inspection.objects.filter(pk__in=ids)
+        .select_related("agency")
+        .prefetch_related("inspectors")
+        .annotate(
+            answered=Inspection.started_condition(),
+            overdue=Coalesce(Subquery(overdue_count), 0),
+        )
+        .order_by("agency__sort_key", "pk")
+    )
+
+
 def _round_filters(inspections, round_, params):
     """The round page's filters other than the state: level, inspector, agency search."""
     level = params.get("level", "")
@@ -256,9 +270,12 @@ def _round_filters(inspections, round_, params):
     inspectors = list(inspectors.order_by("username"))
     inspector = params.get("inspector", "")
     if inspector in {str(user.pk) for user in inspectors}:
-        inspections = inspections.filter(
-            pk__in=assigned.filter(user_id=inspector).values("inspection_id")
+        # A probe of the (inspection, user) unique index per inspection, not a join of the
+        # round's assignments.
+        assignment = Inspection.inspectors.through.objects.filter(
+            inspection=OuterRef("pk"), user_id=inspector
         )
+        inspections = inspections.filter(Exists(assignment))
     search = params.get("q", "").strip()
     if search:
         inspections = inspections.filter(agency__in=Agency.objects.search(search))
@@ -271,13 +288,22 @@ def _round_filters(inspections, round_, params):
     }
 
 
-def _state_counts(inspections):
-    """How many inspections are in each state of Inspection.State, in one query."""
-    counts = dict.fromkeys(Inspection.State.values, 0)
-    groups = inspections.values("status", "answered").annotate(n=Count("pk")).order_by()
-    for group in groups:
-        probe = Inspection(status=group["status"])
-        counts[probe.state(group["answered"])] += group["n"]
+def _state_counts(inspections, overdue):
+    """How many inspections are in each state of Inspection.State, and how many have an
+    overdue finding, in one query of three parts: the number per status (from the index on
+    round and status), the drafts begun and the inspections with an overdue finding (each
+    a semi-join, which the database may answer through an index on either side)."""
+    inspections = inspections.order_by()
+    per_status = inspections.values(key=F("status")).annotate(n=Count("pk"))
+    started = inspections.filter(Inspection.state_condition(Inspection.State.IN_PROGRESS))
+    started = started.values(key=Value(Inspection.State.IN_PROGRESS)).annotate(n=Count("pk"))
+    late = inspections.filter(Exists(overdue)).values(key=Value("overdue")).annotate(n=Count("pk"))
+    found = {row["key"]: row["n"] for row in per_status.union(started, late, all=True)}
+    counts = {state: found.get(state, 0) for state in Inspection.State.values}
+    # Drafts are split by whether work has begun.
+    drafts = found.get(Inspection.Status.DRAFT, 0)
+    counts[Inspection.State.NOT_STARTED] = drafts - counts[Inspection.State.IN_PROGRESS]
+    counts["overdue"] = found.get("overdue", 0)
     return counts
 
 

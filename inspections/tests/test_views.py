@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from agencies.models import Agency, Role
 from agencies.tests.factories import make_agency, make_user
-from inspections import services
+from inspections import services, views
 from inspections.models import Answer, Checklist, Evidence, Finding, Inspection, Round
 from inspections.tests.factories import (
     EXE_BYTES,
@@ -1347,9 +1347,9 @@ def test_round_import_is_404_for_users_who_cannot_import_into_the_round(
 # Query counts: measured on a small data set, asserted on a large one too, so that a count
 # growing with the rows (an N+1) fails.
 
-# session, user with profile, round, its inspectors (the filter), counts per state, count
-# with overdue findings, the page of inspections, their inspectors
-ROUND_DETAIL_QUERIES = 8
+# session, user with profile, round, its inspectors (the filter), the counts per state and
+# with overdue findings (one query), the page of inspections, their inspectors
+ROUND_DETAIL_QUERIES = 7
 ROUND_LIST_QUERIES = 4  # session, user, profile, rounds with counts
 MY_INSPECTIONS_QUERIES = 4  # session, user, profile, inspections with agency, round, province
 # session, user with profile, inspection, answers, evidence, findings, assignment check,
@@ -1533,6 +1533,39 @@ def test_round_detail_shows_fifty_rows_a_page_with_the_counts_of_the_whole_round
     assert first.context["total"] == 60
     assert first.context["page"].paginator.num_pages == 2
     assert "page=2" in first.content.decode()
+
+
+@pytest.mark.parametrize("state", ["", "not_started", "in_progress", "approved", "overdue"])
+def test_round_detail_pages_hold_the_inspections_in_agency_order_with_state_and_findings(
+    client, monkeypatch, province_a, staff_a, inspector_a, state
+):
+    """Page after page, the rows are the round's inspections in that state, in the agencies'
+    order, each with its state and overdue findings as counted one inspection at a time."""
+    monkeypatch.setattr(views, "ROUND_PAGE_SIZE", 4)
+    round_ = populated_round(province_a, 30, [inspector_a])
+    # Names in an order of their own, not that of the rows' creation.
+    for index, inspection in enumerate(round_.inspections.select_related("agency")):
+        inspection.agency.name = f"Đơn vị {index * 7 % 30:02d}"
+        inspection.agency.save()
+    today = timezone.localdate()
+    expected = []
+    inspections = round_.inspections.select_related("agency")
+    for inspection in inspections.prefetch_related("answers", "findings"):
+        shown = inspection.state(sum(1 for answer in inspection.answers.all() if answer.result))
+        overdue = sum(1 for finding in inspection.findings.all() if finding.is_overdue(today))
+        if state in ("", shown) or (state == "overdue" and overdue):
+            expected.append((inspection.agency.sort_key, inspection.pk, shown, overdue))
+    pages = -(-len(expected) // 4)
+    client.force_login(staff_a)
+
+    shown_rows = []
+    for number in range(1, pages + 1):
+        response = client.get(url("round_detail", round_.pk), {"state": state, "page": number})
+        shown_rows += [(i.pk, shown, i.overdue) for i, shown in rows_of(response)]
+
+    assert pages > 1
+    assert response.context["page"].paginator.num_pages == pages
+    assert shown_rows == [(pk, shown, overdue) for _key, pk, shown, overdue in sorted(expected)]
 
 
 def test_round_detail_pages_keep_the_filters(client, province_a, staff_a, inspector_a):
