@@ -70,6 +70,8 @@ def measure(args):
         "round page": {},
         "round page, page 10": {"page": 10},
         "round page, in progress": {"state": "in_progress"},
+        "round page, not started": {"state": "not_started"},
+        "round page, last page": {"page": 100000},  # past the end: the last page
         "round page, overdue": {"state": "overdue"},
         "round page, search": {"q": "thu 12"},
     }
