@@ -317,7 +317,9 @@ def run_load(args, env, levels):
             f"gunicorn: {args.workers} workers x {args.threads} threads, PostgreSQL, "
             f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} at start"
         )
-        savers = []
+        # One autosaver per client for the whole run: a client used again at a higher level
+        # goes on from the versions it reached, as a person's browser would.
+        savers = [Autosaver(client, spec) for client, spec in zip(clients, specs, strict=True)]
         for count in levels:
             active = clients[:count]
             results = {}
@@ -329,12 +331,10 @@ def run_load(args, env, levels):
                 path = f"/inspections/{specs[i]['inspection']}/"
                 return lambda: active[i].request("GET", path)[0]
 
-            level_savers = [Autosaver(active[i], specs[i]) for i in range(count)]
-            savers += level_savers
             for name, action_of in (
                 ("bare view (login page)", bare),
                 ("checklist page", page),
-                ("autosave", lambda i, s=level_savers: s[i]),
+                ("autosave", lambda i: savers[i]),
             ):
                 latencies, errors, elapsed = drive(
                     active, action_of, args.seconds, args.max_requests
