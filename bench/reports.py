@@ -51,7 +51,10 @@ def build(agency_count):
     inspections = []
     for n, agency in enumerate(agencies):
         for number in (1, 2):
-            status = "approved" if (n + number) % 7 else "draft"
+            # Mostly approved; some drafts, and some submitted and not yet approved.
+            status = "draft" if (n + number) % 7 == 0 else "approved"
+            if (n + number) % 13 == 0:
+                status = "submitted"
             inspections.append(
                 Inspection(
                     round=rounds[(agency.province_id, number)],
@@ -84,6 +87,8 @@ def build(agency_count):
                 answer=a,
                 description="x",
                 due_on=datetime.date(2026, 1, 1) if a.pk % 2 else datetime.date(2027, 1, 1),
+                # Some returned to the agency: awaiting its action, counted as open.
+                status="returned" if a.pk % 5 == 0 else "open",
             )
             for a in shortfalls
         ],
@@ -128,18 +133,56 @@ SECTIONS = {
           GROUP BY criterion_id
         ) x JOIN inspections_criterion k ON k.id = x.criterion_id
         GROUP BY k.code ORDER BY MIN(k."order"), k.code""",
+    # Section 4: each finding of the period's inspections (a later round does not erase an
+    # earlier one's), and each shortfall of a submitted inspection not yet approved.
     "findings": """
-        SELECT a.name,
-          SUM(CASE WHEN f.status = 'open' THEN 1 ELSE 0 END),
-          SUM(CASE WHEN f.status = 'submitted' THEN 1 ELSE 0 END),
-          SUM(CASE WHEN f.status = 'verified' THEN 1 ELSE 0 END),
-          SUM(CASE WHEN f.status = 'open' AND f.due_on < %(today)s THEN 1 ELSE 0 END)
+        SELECT i.agency_id, a.sort_key, a.name, a.code, k.code, f.status,
+          CASE WHEN f.status IN ('open', 'returned') AND f.due_on < %(today)s THEN 1 ELSE 0 END
         FROM inspections_finding f
         JOIN inspections_inspection i ON i.id = f.inspection_id
         JOIN inspections_round r ON r.id = i.round_id
         JOIN agencies_agency a ON a.id = i.agency_id
+        JOIN inspections_answer x ON x.id = f.answer_id
+        JOIN inspections_criterion k ON k.id = x.criterion_id
         WHERE r.year = %(year)s AND r.province_id = %(province)s
-        GROUP BY a.id, a.name, a.sort_key ORDER BY a.sort_key, a.id""",
+        ORDER BY k."order", k.code, f.id""",
+    "unapproved": """
+        SELECT i.agency_id, a.sort_key, a.name, a.code, k.code
+        FROM inspections_answer x
+        JOIN inspections_inspection i ON i.id = x.inspection_id
+        JOIN inspections_round r ON r.id = i.round_id
+        JOIN agencies_agency a ON a.id = i.agency_id
+        JOIN inspections_criterion k ON k.id = x.criterion_id
+        WHERE r.year = %(year)s AND r.province_id = %(province)s AND i.status = 'submitted'
+          AND x.result IN ('partial', 'nonconforming')
+        ORDER BY k."order", k.code, x.id""",
+    # The appendix: each counted inspection with its findings awaiting action.
+    "agencies": """
+        SELECT a.code, a.name, a.level, r.number, i.score, i.rating,
+          (SELECT COUNT(*) FROM inspections_finding f
+           WHERE f.inspection_id = i.id AND f.status IN ('open', 'returned'))
+        FROM inspections_inspection i
+        JOIN inspections_round r ON r.id = i.round_id
+        JOIN agencies_agency a ON a.id = i.agency_id
+        WHERE i.id IN (%(ids)s) ORDER BY a.sort_key, a.code""",
+    # Agencies found announced (CB01 conforming) that the registry has no date for.
+    "unrecorded": """
+        SELECT a.name FROM agencies_agency a
+        WHERE a.announced_on IS NULL AND a.id IN (
+          SELECT i.agency_id FROM inspections_answer x
+          JOIN inspections_inspection i ON i.id = x.inspection_id
+          JOIN inspections_criterion k ON k.id = x.criterion_id
+          WHERE x.inspection_id IN (%(ids)s) AND k.code = 'CB01' AND x.result = 'conforming')
+        ORDER BY a.sort_key, a.code""",
+    # Agencies named under the criteria few enough fell short of (codes from "criteria").
+    "short": """
+        SELECT k.code, a.name FROM inspections_answer x
+        JOIN inspections_criterion k ON k.id = x.criterion_id
+        JOIN inspections_inspection i ON i.id = x.inspection_id
+        JOIN agencies_agency a ON a.id = i.agency_id
+        WHERE x.inspection_id IN (%(ids)s) AND x.result IN ('partial', 'nonconforming')
+          AND k.code IN (%(codes)s)
+        ORDER BY a.sort_key, a.code""",
     "coverage": """
         SELECT level, applicability, COUNT(*),
           SUM(CASE WHEN announced_on <= %(as_of)s OR reannounced_on <= %(as_of)s
@@ -163,14 +206,21 @@ def baseline(province_code, year, today):
         "today": today,
         "as_of": datetime.date(year, 12, 31),
     }
+    from django.conf import settings
+
+    few = settings.REPORT_NAME_AGENCIES_UP_TO
     with connection.cursor() as cursor:
         figures = {}
         for name, sql in SECTIONS.items():
-            if name == "criteria":
-                ids = [row[0] for row in figures["counted"]] or [0]
-                # The ids inline, as integers: one plan for the list, no parameter limit.
-                sql = sql.replace("%(ids)s", ", ".join(str(int(i)) for i in ids))
-            cursor.execute(sql, params)
+            ids = [row[0] for row in figures.get("counted", ())] or [0]
+            # The ids inline, as integers: one plan for the list, no parameter limit.
+            sql = sql.replace("%(ids)s", ", ".join(str(int(i)) for i in ids))
+            if name == "short":
+                codes = [r[0] for r in figures["criteria"] if 0 < r[3] + r[4] <= few] or [""]
+                sql = sql.replace("%(codes)s", ", ".join("%s" for _ in codes))
+                cursor.execute(sql, codes)
+            else:
+                cursor.execute(sql, params)
             figures[name] = cursor.fetchall()
     return _baseline_figures(figures)
 
@@ -200,10 +250,46 @@ def _baseline_figures(rows):
         "criteria": [(r[0], r[1], *map(int, r[2:])) for r in rows["criteria"]],
         "ratings": ratings,
         "not_meeting": [r[3] for r in rows["counted"] if r[2] == "not_meeting"],
-        "findings": [(r[0], *map(int, r[1:])) for r in rows["findings"]],
+        "findings": _baseline_findings(rows["findings"], rows["unapproved"]),
+        "agencies": [tuple(r) for r in rows["agencies"]],
+        "unrecorded": [name for (name,) in rows["unrecorded"]],
+        "short": _grouped(rows["short"]),
         "by_level_coverage": coverage(0),
         "by_applicability_coverage": coverage(1),
     }
+
+
+def _grouped(pairs):
+    grouped = {}
+    for key, value in pairs:
+        grouped.setdefault(key, []).append(value)
+    return grouped
+
+
+def _baseline_findings(found, unapproved):
+    """Section 4's rows: per agency, the count and criteria codes of each state."""
+    rows = {}
+
+    def row_of(agency_id, sort_key, name, code):
+        return rows.setdefault(agency_id, (sort_key, code, name, {}))[3]
+
+    def add(states, state, criterion):
+        count, codes = states.get(state, (0, []))
+        states[state] = (count + 1, codes if criterion in codes else [*codes, criterion])
+
+    for agency_id, sort_key, name, code, criterion, status, late in found:
+        states = row_of(agency_id, sort_key, name, code)
+        add(states, "open" if status in ("open", "returned") else status, criterion)
+        if late:
+            add(states, "overdue", criterion)
+    for agency_id, sort_key, name, code, criterion in unapproved:
+        add(row_of(agency_id, sort_key, name, code), "unapproved", criterion)
+    order = ("open", "overdue", "submitted", "verified", "unapproved")
+    return [
+        (name, [states.get(state, (0, []))[0] for state in order],
+         [", ".join(states.get(state, (0, []))[1]) for state in order])
+        for _key, _code, name, states in sorted(rows.values(), key=lambda r: (r[0], r[1]))
+    ]  # fmt: skip
 
 
 def report_figures(report):
@@ -219,8 +305,15 @@ def report_figures(report):
         "ratings": report.ratings,
         "not_meeting": report.not_meeting_agencies,
         "findings": [
-            (f.agency, f.open, f.submitted, f.verified, f.overdue) for f in report.findings
+            (f.agency, [count for count, _codes in f.cells], [codes for _n, codes in f.cells])
+            for f in report.findings
         ],
+        "agencies": [
+            (a.code, a.name, a.level, a.round_number, a.score, a.rating, a.open_findings)
+            for a in report.agencies
+        ],
+        "unrecorded": [agency.name for agency in report.unrecorded_announcements],
+        "short": {c.code: c.short_agencies for c in report.criteria if c.short_agencies},
         "by_level_coverage": {r.key: (r.announced, r.total) for r in report.coverage_by_level},
         "by_applicability_coverage": {
             r.key: (r.announced, r.total) for r in report.coverage_by_applicability
@@ -248,7 +341,9 @@ def measure(args):
 
     ours = report_figures(province_data())
     assert ours == baseline("33", 2026, today), "the baseline must give the report's figures"
-    assert all(ours[k] for k in ("criteria", "findings", "ratings")), ours
+    assert all(ours[k] for k in ("criteria", "findings", "ratings", "agencies", "unrecorded")), ours
+    assert any(counts[4] for _name, counts, _codes in ours["findings"]), "unapproved shortfalls"
+    assert any(counts[0] for _name, counts, _codes in ours["findings"]), "open findings"
     province_runs = Runs(province_data, repeat)
     base_runs = Runs(lambda: baseline("33", 2026, today), repeat)
     national_runs = Runs(
