@@ -51,6 +51,21 @@ def phone(browser):
 
 
 @pytest.fixture
+def phone_routed(browser):
+    """A small phone whose requests `page.route` is sure to see: with the checklist's service
+    worker in control, a request it lets through can reach the server without passing the
+    test's route, so the worker is blocked (none of these tests is about it)."""
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740},
+        is_mobile=True,
+        has_touch=True,
+        service_workers="block",
+    )
+    yield context
+    context.close()
+
+
+@pytest.fixture
 def laptop(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     yield context

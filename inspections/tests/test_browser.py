@@ -130,9 +130,9 @@ def test_changes_made_offline_are_sent_once_when_the_network_returns(
 
 
 def test_a_reload_before_changes_are_sent_puts_them_back_and_sends_them(
-    live_server, phone, inspection
+    live_server, phone_routed, inspection
 ):
-    page = phone.new_page()
+    page = phone_routed.new_page()
     log_in(page, live_server, "inspector-a")
     url = live_server.url + reverse("inspection_detail", args=[inspection.pk])
     page.goto(url)
@@ -206,10 +206,10 @@ def test_submit_return_correct_resubmit_and_approve_opens_findings(
 
 
 def test_a_save_whose_reply_was_lost_is_not_mistaken_for_a_conflict(
-    live_server, phone, inspection, settings
+    live_server, phone_routed, inspection, settings
 ):
     settings.HISTORY_MERGE_MINUTES = 0  # every save its own history row, counted below
-    page = phone.new_page()
+    page = phone_routed.new_page()
     log_in(page, live_server, "inspector-a")
     page.goto(live_server.url + reverse("inspection_detail", args=[inspection.pk]))
     answers = answers_by_code(inspection)
