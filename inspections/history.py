@@ -106,14 +106,20 @@ def _answer_changes(inspection, limit):
 
 
 def _changed_by(record):
+    """_username for a row of _answer_changes, which reads the user's names as columns."""
     if record.user_name is None:
         return "—"
-    return f"{record.user_first_name} {record.user_last_name}".strip() or record.user_name
+    return _display_name(record.user_first_name, record.user_last_name, record.user_name)
 
 
 def _username(record):
     user = record.history_user
-    return (user.get_full_name() or user.get_username()) if user else "—"
+    return _display_name(user.first_name, user.last_name, user.get_username()) if user else "—"
+
+
+def _display_name(first_name, last_name, username):
+    """How the history names a person: the full name, or the user name without one."""
+    return f"{first_name} {last_name}".strip() or username
 
 
 HistoricalAnswer = Answer.history.model

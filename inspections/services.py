@@ -379,8 +379,8 @@ def _lock_open_finding(finding):
     return locked
 
 
-# The history's change_reason column (django-simple-history's CharField).
-HISTORY_REASON_MAX = 100
+# The length of the history's change_reason column (django-simple-history's CharField).
+HISTORY_REASON_MAX = Finding.history.model._meta.get_field("history_change_reason").max_length
 
 
 def _save_finding(finding, user, reason, fields):
