@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Province
-from compliance.forms import CleanTextMixin, DateField
+from compliance.forms import CleanTextMixin, DateField, bootstrap_widgets
 
 
 class AgencyFilterForm(CleanTextMixin, forms.Form):
@@ -36,9 +36,7 @@ class AgencyFilterForm(CleanTextMixin, forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["province"].queryset = Province.objects.for_user(user)
-        for name, field in self.fields.items():
-            if name != "q":
-                field.widget.attrs["class"] = "form-select"
+        bootstrap_widgets(self.fields, skip=("q",))
 
     def filter(self, queryset):
         if not self.is_valid():

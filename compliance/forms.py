@@ -26,6 +26,21 @@ class CleanTextMixin:
         return super().clean()
 
 
+def bootstrap_widgets(fields, skip=()):
+    """Give each field's widget Bootstrap's class for its kind (a drop-down, a tick box or
+    a text box), unless it has a class of its own: forms render with the site's look."""
+    for name, field in fields.items():
+        if name in skip:
+            continue
+        if isinstance(field.widget, forms.Select):
+            css = "form-select"
+        elif isinstance(field.widget, forms.CheckboxInput):
+            css = "form-check-input"
+        else:
+            css = "form-control"
+        field.widget.attrs.setdefault("class", css)
+
+
 def date_input_format():
     """How dates are typed in the active language: the first of its DATE_INPUT_FORMATS."""
     return get_format("DATE_INPUT_FORMATS")[0]

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from agencies.models import Agency, Province, can_manage_findings
+from compliance.forms import bootstrap_widgets
 from compliance.spreadsheets import safe_cell
 from inspections.forms import DueDateForm
 from inspections.models import Finding, Round
@@ -54,6 +55,7 @@ class FindingFilterForm(forms.Form):
         self.fields["province"].queryset = Province.objects.for_user(user)
         self.fields["round"].queryset = Round.objects.for_user(user).select_related("province")
         self.fields["round"].label_from_instance = lambda r: f"{r.number}/{r.year} {r.province}"
+        bootstrap_widgets(self.fields, skip=("q",))
 
     def filter(self, findings, today):
         """`findings` narrowed by every filter but the status (the counts are per status)."""

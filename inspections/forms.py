@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Role
-from compliance.forms import CleanTextMixin, DateField
+from compliance.forms import CleanTextMixin, DateField, bootstrap_widgets
 from compliance.spreadsheets import validate_upload_size
 from compliance.text import LONG_TEXT_MAX
 from inspections.models import Checklist, Round
@@ -94,10 +94,7 @@ class RoundForm(CleanTextMixin, forms.ModelForm):
         year = timezone.localdate().year
         self.fields["year"].initial = year
         self.fields["number"].initial = next_round_number(province, year)
-        for name, field in self.fields.items():
-            if name not in ("agencies", "inspectors"):
-                css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-                field.widget.attrs.setdefault("class", css)
+        bootstrap_widgets(self.fields, skip=("agencies", "inspectors"))
 
     def clean(self):
         data = super().clean()

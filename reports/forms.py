@@ -1,14 +1,13 @@
 from django import forms
 
-from compliance.forms import CleanTextMixin, DateField
+from compliance.forms import CleanTextMixin, DateField, bootstrap_widgets
 from reports.models import IssuingDetails, ReportDraft
 
 
 class BootstrapMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.widget.attrs.setdefault("class", "form-control")
+        bootstrap_widgets(self.fields)
 
 
 class IssuingDetailsForm(CleanTextMixin, BootstrapMixin, forms.ModelForm):

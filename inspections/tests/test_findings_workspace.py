@@ -3,6 +3,7 @@ move, reminders now), the Excel export, and a fixed number of queries with 5,000
 
 import datetime
 import io
+import re
 
 import pytest
 from django.core import mail
@@ -137,6 +138,24 @@ def test_the_round_filter_offers_only_rounds_the_user_may_see(client, staff_a, w
     response = client.get(URL, {"round": world["other"].pk})
     assert world["b"].pk not in shown(response)
     assert "round" in response.context["form"].errors
+
+
+def test_every_filter_has_the_sites_look_and_fits_a_phone(client, staff_a, world):
+    # Unstyled inputs keep their browser width and pushed the page past 360 px.
+    client.force_login(staff_a)
+    page = client.get(reverse("finding_list")).content.decode()
+    form = page[
+        page.index('id="finding-filters"') : page.index(
+            "</form>", page.index('id="finding-filters"')
+        )
+    ]
+    controls = re.findall(r"<(?:input|select)\b[^>]*>", form)
+    shown = [c for c in controls if 'type="hidden"' not in c]
+    assert len(shown) == 9  # the agency search and eight filters
+    for control in shown:
+        assert re.search(r'class="[^"]*(form-control|form-select|form-check-input)', control), (
+            control
+        )
 
 
 def test_status_counts_follow_the_other_filters_but_not_the_status(client, staff_a, world):
