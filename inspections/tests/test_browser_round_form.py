@@ -44,8 +44,15 @@ def tick(page, agency):
 
 
 def filter_by(page, selector, value):
+    # Waits for htmx to have put the new list in place (and round-form.js to have restored
+    # the ticks on htmx:afterSwap), not only for the response: htmx swaps after it arrives.
+    page.evaluate(
+        "() => { window.agencyListSettled = new Promise(resolve => document.body"
+        ".addEventListener('htmx:afterSettle', resolve, {once: true})); }"
+    )
     with page.expect_response(lambda r: "/rounds/new/agencies/" in r.url):
         page.select_option(selector, value)
+    page.evaluate("window.agencyListSettled.then(() => true)")
 
 
 def count_text(page):
