@@ -49,7 +49,7 @@ _cards = _Recent(CARDS_KEPT)
 
 
 def _key(answer, inspection, can_edit, language):
-    criterion, who = answer.criterion, answer.answered_by
+    criterion = answer.criterion
     return (
         language,
         inspection.pk,
@@ -59,18 +59,18 @@ def _key(answer, inspection, can_edit, language):
         answer.result,
         hash(answer.note),
         answer.answered_at,
-        who.get_username() if who else None,
+        answer.answered_by_name,
         criterion.pk,
         criterion.code,
         criterion.iso_clause,
         hash((criterion.title, criterion.guidance)),
-        tuple((file.pk, file.original_name) for file in answer.evidence.all()),
+        tuple((file.pk, file.original_name) for file in answer.files),
     )
 
 
 def criterion_cards(request, inspection, answers, *, can_edit, results):
-    """The HTML of each answer's card, in order; `answers` come with their criterion,
-    `answered_by` and prefetched evidence."""
+    """The HTML of each answer's card, in order; `answers` as `inspections.checklist.answers_of`
+    reads them (with their criterion, `answered_by_name` and `files`)."""
     template = get_template("inspections/_criterion.html")
     language = get_language()
     csrf_input = format_html(

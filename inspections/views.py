@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST, require_safe
 from agencies.models import Agency, can_plan_rounds
 from compliance.files import file_response
 from compliance.spreadsheets import XLSX_CONTENT_TYPE, FileRefused
-from inspections import housekeeping, offline, services, workbooks
+from inspections import checklist, housekeeping, offline, services, workbooks
 from inspections.cards import criterion_cards
 from inspections.forms import (
     AssignForm,
@@ -320,12 +320,8 @@ def _inspection(request, pk):
 @offline.offline_page
 def inspection_detail(request, pk):
     inspection = _inspection(request, pk)
-    answers = list(
-        inspection.answers.select_related("criterion", "answered_by").prefetch_related(
-            Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at", "pk"))
-        )
-    )
-    findings = list(inspection.findings.select_related("answer__criterion"))
+    answers = checklist.answers_of(inspection)
+    findings = checklist.findings_of(inspection)
     can_edit = inspection.can_edit(request.user)
     today = timezone.localdate()
     # The latest entries only, so the page does not grow with every save.
