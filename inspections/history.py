@@ -51,19 +51,14 @@ def inspection_history(inspection, *, limit=None):
         # import) keep their order through the sort below.
         for record in reversed(list(_answer_changes(inspection, limit)))
     ]
-    status_records = (
-        Inspection.history.filter(id=inspection.pk)
-        .select_related("history_user")
-        .order_by("history_date", "history_id")
-    )
     status = Inspection.Status.DRAFT
-    for record in status_records:
+    for record in _status_records(inspection):
         if record.status == status:
             continue
         entries.append(
             Entry(
                 at=record.history_date,
-                user=_username(record),
+                user=_changed_by(record),
                 what=str(Inspection._meta.get_field("status").verbose_name),
                 before=Inspection.Status(status).label,
                 after=Inspection.Status(record.status).label,
@@ -86,8 +81,7 @@ def _answer_changes(inspection, limit):
     """
     user_table = get_user_model()._meta.db_table
     sql = (
-        f"SELECT h.*, u.username AS user_name, u.first_name AS user_first_name, "
-        f"u.last_name AS user_last_name, c.code AS code FROM ("
+        f"SELECT h.*, {_USER_COLUMNS}, c.code AS code FROM ("
         f"SELECT r.*, LAG(r.result) OVER w AS before_result, LAG(r.note) OVER w AS "
         f"before_note, LAG(r.history_id) OVER w AS before_id FROM {_HISTORY_TABLE} r "
         f"WHERE r.inspection_id = %s "
@@ -105,8 +99,19 @@ def _answer_changes(inspection, limit):
     return HistoricalAnswer.objects.raw(sql, params)
 
 
+def _status_records(inspection):
+    """The inspection's own history rows, oldest first, with the user's names as for
+    _answer_changes; in SQL for the same reason."""
+    sql = (
+        f"SELECT h.*, {_USER_COLUMNS} FROM {_INSPECTION_HISTORY_TABLE} h "
+        f"LEFT JOIN {get_user_model()._meta.db_table} u ON u.id = h.history_user_id "
+        f"WHERE h.id = %s ORDER BY h.history_date, h.history_id"
+    )
+    return HistoricalInspection.objects.raw(sql, [inspection.pk])
+
+
 def _changed_by(record):
-    """_username for a row of _answer_changes, which reads the user's names as columns."""
+    """Who made a history row read with the user's names as columns (_USER_COLUMNS)."""
     if record.user_name is None:
         return "—"
     return _display_name(record.user_first_name, record.user_last_name, record.user_name)
@@ -124,6 +129,11 @@ def _display_name(first_name, last_name, username):
 
 HistoricalAnswer = Answer.history.model
 _HISTORY_TABLE = HistoricalAnswer._meta.db_table
+HistoricalInspection = Inspection.history.model
+_INSPECTION_HISTORY_TABLE = HistoricalInspection._meta.db_table
+_USER_COLUMNS = (
+    "u.username AS user_name, u.first_name AS user_first_name, u.last_name AS user_last_name"
+)
 
 # For an answer `a` of inspection `i` (the autosave's locking statement): the history row
 # a save by the user now merges into, or NULL. That is the answer's latest row, if it is a

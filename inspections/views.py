@@ -319,7 +319,12 @@ def _inspection(request, pk):
 @login_required
 @offline.offline_page
 def inspection_detail(request, pk):
-    inspection = _inspection(request, pk)
+    inspection = get_object_or_404(
+        Inspection.objects.for_user(request.user)
+        .with_assignment(request.user)
+        .select_related("agency", "round__province"),
+        pk=pk,
+    )
     answers = checklist.answers_of(inspection)
     findings = checklist.findings_of(inspection)
     can_edit = inspection.can_edit(request.user)

@@ -1352,8 +1352,9 @@ def test_round_import_is_404_for_users_who_cannot_import_into_the_round(
 ROUND_DETAIL_QUERIES = 7
 ROUND_LIST_QUERIES = 4  # session, user, profile, rounds with counts
 MY_INSPECTIONS_QUERIES = 4  # session, user, profile, inspections with agency, round, province
-# session, user with profile, inspection, answers, evidence, findings, assignment check,
-# answer and status history, and the follow-up of findings (response links, last reminder)
+# session, user with profile, inspection (with whether the user is assigned), answers,
+# evidence, findings, answer and status history, and the follow-up of findings for staff
+# (response links, last reminder)
 INSPECTION_DETAIL_QUERIES = 10
 # Session and user with profile (every request), then the save's own four: the answer
 # locked with its inspection, the idempotency key, the answer, its history row.

@@ -731,3 +731,17 @@ def test_history_costs_two_queries_however_long(
     with django_assert_num_queries(2):
         entries = inspection_history(inspection)
     assert len(entries) == 12 + 1 + 3 + 2
+
+
+def test_assignment_read_with_the_inspection_answers_for_that_user_only(
+    inspection, inspector_a, province_a, django_assert_num_queries
+):
+    other = make_user(Role.INSPECTOR, province_a, username="inspector-a2")
+    loaded = Inspection.objects.with_assignment(inspector_a).get(pk=inspection.pk)
+
+    with django_assert_num_queries(0):
+        assert loaded.can_edit(inspector_a) is True
+    # Read for inspector_a: for anyone else the inspection asks the database.
+    with django_assert_num_queries(1):
+        assert loaded.can_edit(other) is False
+    assert Inspection.objects.with_assignment(other).get(pk=inspection.pk).can_edit(other) is False
