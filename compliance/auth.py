@@ -5,6 +5,7 @@ from and what to show, and writes each attempt to the `compliance.auth` logger (
 password: Django's signal has already masked it, and only the username is read).
 """
 
+import functools
 import logging
 
 from axes.signals import user_locked_out
@@ -13,20 +14,56 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.db import connection
 from django.dispatch import receiver
 from django.shortcuts import render
+
+from agencies.models import Profile
 
 log = logging.getLogger("compliance.auth")
 
 
 class ProfileBackend(ModelBackend):
     """Django's backend, loading the user's profile with the user: every page reads the
-    role from it, so this saves a query on every request."""
+    role from it, so this saves a query on every request.
+
+    The statement is fixed SQL read through `raw()` (the ORM's conversions applied): it
+    runs on every request, and composing it with the ORM cost more than running it.
+    """
 
     def get_user(self, user_id):
-        users = get_user_model()._default_manager.select_related("profile")
-        user = users.filter(pk=user_id).first()
-        return user if user is not None and self.user_can_authenticate(user) else None
+        users = get_user_model()._default_manager.raw(_user_sql(), [user_id])
+        user = next(iter(users), None)
+        if user is None or not self.user_can_authenticate(user):
+            return None
+        if user.profile__id is None:
+            profile = None  # as select_related leaves it: `user.profile` raises DoesNotExist
+        else:
+            values = [getattr(user, f"profile__{name}") for name in _profile_fields()]
+            profile = Profile.from_db(users.db, _profile_fields(), values)
+            Profile.user.field.set_cached_value(profile, user)
+        get_user_model().profile.related.set_cached_value(user, profile)
+        return user
+
+
+@functools.cache
+def _profile_fields():
+    return [field.attname for field in Profile._meta.concrete_fields]
+
+
+@functools.cache
+def _user_sql():
+    quote = connection.ops.quote_name
+    user_model = get_user_model()
+    profile_columns = ", ".join(
+        f"p.{quote(field.column)} AS profile__{field.attname}"
+        for field in Profile._meta.concrete_fields
+    )
+    return (
+        f"SELECT u.*, {profile_columns} FROM {quote(user_model._meta.db_table)} u "
+        f"LEFT JOIN {quote(Profile._meta.db_table)} p ON p.user_id = u.id "
+        f"WHERE u.{quote(user_model._meta.pk.column)} = %s"
+    )
 
 
 def client_ip(request):

@@ -227,6 +227,13 @@ REPORT_NAME_AGENCIES_UP_TO = int(env("REPORT_NAME_AGENCIES_UP_TO", "5"))
 # Huey's own SQLite file beside the database, so `make run` needs no other server.
 INSTALLED_APPS += ["huey.contrib.djhuey", "jobs"]
 REDIS_URL = env("REDIS_URL")
+if REDIS_URL:
+    # Every request reads its session: from Redis, with the database as the durable copy
+    # (written on login and logout, read only when Redis has lost the session).
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 _database = DATABASES["default"]
 HUEY_FILE = env(
     "HUEY_FILE",
