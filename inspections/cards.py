@@ -7,6 +7,8 @@ language, whether the user may edit, the answer's fields, the criterion's text, 
 evidence files), so a remembered card is the card that would be rendered now: nothing
 has to be invalidated. The CSRF token, which differs per visitor, is put in on the way
 out. The memory is per process and bounded (least recently used cards are dropped).
+
+The page's recent history is kept the same way, under its entries.
 """
 
 import threading
@@ -14,11 +16,13 @@ from collections import OrderedDict
 
 from django.middleware.csrf import get_token
 from django.template.loader import get_template
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 CARDS_KEPT = 4000
+HISTORY_TABLES_KEPT = 1000
 CSRF_MARK = "<!--csrf-input-->"
 
 
@@ -46,6 +50,7 @@ class _Recent:
 
 
 _cards = _Recent(CARDS_KEPT)
+_history_tables = _Recent(HISTORY_TABLES_KEPT)
 
 
 def _key(answer, inspection, can_edit, language):
@@ -93,3 +98,14 @@ def criterion_cards(request, inspection, answers, *, can_edit, results):
             _cards.put(key, card)
         cards.append(mark_safe(card.replace(CSRF_MARK, csrf_input)))
     return cards
+
+
+def history_table(entries):
+    """The HTML of a history table of `entries` (inspections.history.Entry, which holds
+    every value a row shows)."""
+    key = (get_language(), timezone.get_current_timezone_name(), tuple(entries))
+    table = _history_tables.get(key)
+    if table is None:
+        table = get_template("inspections/_history_table.html").render({"history": entries})
+        _history_tables.put(key, table)
+    return mark_safe(table)

@@ -15,7 +15,7 @@ from inspections.models import Answer, Criterion, Finding, Inspection
 RECENT = 50
 
 
-@dataclass
+@dataclass(frozen=True)
 class Entry:
     at: datetime
     user: str

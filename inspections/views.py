@@ -23,7 +23,7 @@ from agencies.models import Agency, can_plan_rounds
 from compliance.files import file_response
 from compliance.spreadsheets import XLSX_CONTENT_TYPE, FileRefused
 from inspections import checklist, housekeeping, offline, services, workbooks
-from inspections.cards import criterion_cards
+from inspections.cards import criterion_cards, history_table
 from inspections.forms import (
     AssignForm,
     CorrectiveActionForm,
@@ -350,6 +350,7 @@ def inspection_detail(request, pk):
             "findings": [(f, f.is_overdue(today)) for f in findings],
             "follow_up": _follow_up(inspection, request.user, today) if findings else None,
             "history": history[:RECENT],
+            "history_table": history_table(history[:RECENT]) if history else "",
             "more_history": len(history) > RECENT,
             "js_texts": _checklist_texts(),
             "offline": offline.page_settings(request),

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from inspections import services
 from inspections.models import Answer, Criterion
 from inspections.tests.factories import PNG_BYTES, answer_of
 
@@ -89,3 +90,37 @@ def test_each_visitor_gets_a_working_csrf_token_of_their_own(inspection, inspect
         )
         assert response.status_code == 302  # 403 if the token were another visitor's
     assert tokens[0] != tokens[1]
+
+
+def history(html):
+    start = html.index('id="history-title"')
+    return html[start : html.index("</section>", start)]
+
+
+def test_the_remembered_history_table_follows_every_change_language_and_time_zone(
+    inspection, inspector_client, settings
+):
+    answer = answer_of(inspection, "CB01")
+    first = history(page(inspector_client, inspection, "en"))
+    assert "Nothing recorded yet" in first
+
+    services.answer_save(
+        answer=answer, user=answer.inspection.inspectors.get(), result="partial",
+        note="Lần một", base_version=0,
+    )  # fmt: skip
+    saved = history(page(inspector_client, inspection, "en"))
+    assert "Lần một" in saved
+    assert "When" in saved
+    assert "Lần một" in history(page(inspector_client, inspection, "vi"))
+    assert "Thời gian" in history(page(inspector_client, inspection, "vi"))
+
+    # Another user's name changes the entries: the table is rendered again.
+    user = answer.inspection.inspectors.get()
+    user.first_name, user.last_name = "Nguyễn", "An"
+    user.save()
+    assert "Nguyễn An" in history(page(inspector_client, inspection, "en"))
+
+    # The same entries read in another time zone show other times.
+    hours = re.findall(r"\d\d:\d\d", history(page(inspector_client, inspection, "en")))
+    settings.TIME_ZONE = "UTC"
+    assert re.findall(r"\d\d:\d\d", history(page(inspector_client, inspection, "en"))) != hours
