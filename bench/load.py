@@ -2,18 +2,21 @@
 
 Creates a PostgreSQL database of its own (migrated, then dropped), collects the static
 files, and starts gunicorn on 127.0.0.1 (a free port) with the production settings
-(DEBUG=0, a generated SECRET_KEY, gunicorn.conf.py with WEB_CONCURRENCY workers). Each
-client is an inspector logged in once through the login form, on its own keep-alive
-connection, filling its own checklist. For a bounded time (--seconds, and at most
---max-requests per client) the clients drive, in turn: the login page (a bare view, the
-ceiling of this server), the checklist page, and autosaves (each with an idempotency
-key). It prints requests/s and p50/p95/p99 of each, and the ratio to the ceiling.
-Afterwards it checks that every autosave answered 200 is in the database exactly once
-(its key stored once, the answer's version advanced once per save) and that no other
-change was applied. Targets with 2 workers: autosave >= 350 requests/s, checklist page
->= 250 requests/s at 25 clients, p95 < 150 ms, no errors, nothing lost.
+(DEBUG=0, a generated SECRET_KEY, REDIS_URL, gunicorn.conf.py with WEB_CONCURRENCY workers
+and GUNICORN_THREADS threads). Each client is an inspector logged in once through the
+login form, filling its own checklist. The load comes from wrk (Debian's package `wrk`,
+written in C, so that the load generator takes little of the cores the server runs on;
+bench/load.lua is its script): for a bounded time (--seconds), --runs times at each
+level, the clients send the login page (a bare view: the ceiling of this server), then
+the checklist page, then autosaves, each with an idempotency key and the version its
+previous save produced. One request per connection, as a proxy in front of gunicorn sends
+them. It prints the median requests/s (and range) and p50/p95/p99 of each kind, with the
+ratio to the ceiling. Afterwards it checks that every autosave answered 200 is in the
+database exactly once and that each answer's version advanced once per stored save.
+Targets with 2 workers: autosave >= 350 requests/s, checklist page >= 250 requests/s at
+25 clients, p95 < 150 ms, no errors, nothing lost.
 
-    .venv/bin/python bench/load.py [--clients 10,25,50] [--seconds 8] [--workers 2]
+    .venv/bin/python bench/load.py [--clients 10,25,50] [--seconds 6] [--runs 3]
 """
 
 import argparse
@@ -22,14 +25,13 @@ import json
 import os
 import re
 import secrets
+import shutil
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-import uuid
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -123,77 +125,6 @@ class Client:
             raise RuntimeError(f"login failed for {username}: {status}")
 
 
-class Autosaver:
-    """A client's autosaves on its own checklist: every save a change, with a new key."""
-
-    def __init__(self, client, spec):
-        self.client, self.spec = client, spec
-        self.versions = dict.fromkeys(spec["answers"], 0)
-        self.sent = []  # (key, answer, version after) of every save answered 200
-        self.number = 0
-
-    def __call__(self):
-        answer = self.spec["answers"][self.number % len(self.spec["answers"])]
-        self.number += 1
-        key = str(uuid.uuid4())
-        form = {
-            "result": "partial" if self.number % 2 else "conforming",
-            "note": f"Ghi chú {self.number}",
-            "version": self.versions[answer],
-            "key": key,
-        }
-        path = f"/inspections/{self.spec['inspection']}/answers/{answer}/"
-        status, data = self.client.request(
-            "POST", path, form, {"X-CSRFToken": self.client.cookies["csrftoken"]}
-        )
-        if status == 200:
-            self.versions[answer] = json.loads(data)["version"]
-            self.sent.append((key, answer, self.versions[answer]))
-        return status
-
-
-def drive(clients, action_of, seconds, max_requests):
-    """Each client in its own thread, sending `action_of(index)()` until the time or the
-    count runs out. Returns (latencies, errors, elapsed seconds)."""
-    latencies, errors = [], []
-    lock = threading.Lock()
-    start_line = threading.Barrier(len(clients) + 1)
-
-    def worker(index):
-        action = action_of(index)
-        mine, failed = [], []
-        start_line.wait()
-        deadline = time.perf_counter() + seconds
-        while time.perf_counter() < deadline and len(mine) < max_requests:
-            began = time.perf_counter()
-            status = action()
-            mine.append(time.perf_counter() - began)
-            if status != 200:
-                failed.append(status)
-        with lock:
-            latencies.extend(mine)
-            errors.extend(failed)
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(clients))]
-    for thread in threads:
-        thread.start()
-    start_line.wait()
-    began = time.perf_counter()
-    for thread in threads:
-        thread.join()
-    return latencies, errors, time.perf_counter() - began
-
-
-def summary(latencies, elapsed):
-    cuts = statistics.quantiles(latencies, n=100)
-    return {
-        "rps": len(latencies) / elapsed,
-        "p50": cuts[49] * 1000,
-        "p95": cuts[94] * 1000,
-        "p99": cuts[98] * 1000,
-    }
-
-
 def free_port():
     with socket.socket() as probe:
         probe.bind((HOST, 0))
@@ -220,56 +151,108 @@ def start_server(env, port):
     raise RuntimeError("gunicorn did not start")
 
 
-def check_saved(database_url, savers):
-    """Every autosave answered 200 is stored exactly once, and nothing else was applied."""
+def current_versions(database_url):
+    connection = _connect(database_url)
+    with connection, connection.cursor() as cursor:
+        cursor.execute("SELECT id, version FROM inspections_answer")
+        versions = dict(cursor.fetchall())
+    connection.close()
+    return versions
+
+
+def _connect(database_url):
     import dj_database_url
     import psycopg2
 
     config = dj_database_url.parse(database_url)
-    connection = psycopg2.connect(
+    return psycopg2.connect(
         dbname=config["NAME"], user=config["USER"], password=config["PASSWORD"],
         host=config["HOST"], port=config["PORT"],
     )  # fmt: skip
-    sent = [record for saver in savers for record in saver.sent]
+
+
+def lua_config(clients, versions):
+    """The clients as a Lua table for load.lua: cookies, inspection, answers with versions."""
+
+    def text(value):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    rows = []
+    for client in clients:
+        answers = ", ".join(
+            f"{{id = {answer}, version = {versions[answer]}}}" for answer in client["answers"]
+        )
+        rows.append(
+            f"{{session = {text(client['cookies']['sessionid'])}, "
+            f"csrf = {text(client['cookies']['csrftoken'])}, "
+            f"inspection = {client['inspection']}, answers = {{{answers}}}}}"
+        )
+    return "return {clients = {\n" + ",\n".join(rows) + "\n}}\n"
+
+
+def run_wrk(port, clients, mode, seconds, run, versions, folder):
+    """One bounded wrk run of `mode` by `clients`; its RESULT line as a dict."""
+    config = Path(folder) / f"clients-{run}.lua"
+    config.write_text(lua_config(clients, versions), encoding="utf-8")
+    env = {**os.environ, "LOAD_CONFIG": str(config), "LOAD_MODE": mode, "LOAD_RUN": str(run)}
+    command = [
+        "wrk", "-t1", f"-c{len(clients)}", f"-d{seconds}s", "--timeout", "10s",
+        "-s", str(Path(__file__).with_name("load.lua")), f"http://{HOST}:{port}",
+    ]  # fmt: skip
+    output = subprocess.run(command, env=env, check=True, capture_output=True, text=True).stdout
+    line = next(line for line in output.splitlines() if line.startswith("RESULT "))
+    return json.loads(line[len("RESULT ") :])
+
+
+def check_saved(database_url, replied):
+    """Every autosave answered 200 is stored exactly once, and nothing else was applied.
+
+    `replied` holds (answer, version) of every 200. Each save carries its own key, so an
+    answer's version must equal the number of keys stored for it (none applied twice or
+    without its key); a save still in flight when a run ended may be stored unanswered,
+    as for a client that gave up waiting.
+    """
+    connection = _connect(database_url)
     with connection, connection.cursor() as cursor:
-        cursor.execute("SELECT key::text, answer_id, version FROM inspections_savekey")
-        stored = {(key, answer, version) for key, answer, version in cursor.fetchall()}
+        cursor.execute("SELECT answer_id, version FROM inspections_savekey")
+        stored = cursor.fetchall()
         cursor.execute("SELECT id, version FROM inspections_answer WHERE version > 0")
         versions = dict(cursor.fetchall())
     connection.close()
-    missing = [record for record in sent if record not in stored]
-    expected = {}
-    for saver in savers:
-        for answer, version in saver.versions.items():
-            if version:
-                expected[answer] = version
-    # Each answer's version counts the saves applied to it: one per save sent, no more.
-    per_answer = {}
-    for _key, answer, _version in sent:
-        per_answer[answer] = per_answer.get(answer, 0) + 1
+    stored_set = set(stored)
+    keys_per_answer = {}
+    for answer, _version in stored:
+        keys_per_answer[answer] = keys_per_answer.get(answer, 0) + 1
+    replied_set = set(replied)
     return {
-        "sent": len(sent),
-        "stored once": len(sent) - len(missing),
-        "lost": len(missing),
-        "extra keys": len(stored) - len(sent) + len(missing),
-        "versions off": sum(1 for a, v in versions.items() if per_answer.get(a) != v),
-        "versions as replied": versions == expected,
+        "answered 200": len(replied),
+        "stored once": sum(1 for record in replied_set if record in stored_set),
+        "lost": sum(1 for record in replied_set if record not in stored_set),
+        "answered twice": len(replied) - len(replied_set),
+        "stored unanswered": len(stored_set - replied_set),
+        "versions off": sum(1 for a, v in versions.items() if keys_per_answer.get(a) != v),
     }
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--clients", default="10,25,50")
-    parser.add_argument("--seconds", type=float, default=8)
-    parser.add_argument("--max-requests", type=int, default=20000)
+    parser.add_argument("--seconds", type=int, default=6)
+    parser.add_argument("--runs", type=int, default=3, help="runs of each kind at each level")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--pg", default="postgres://postgres:postgres@127.0.0.1:5432/bench_load")
+    parser.add_argument(
+        "--redis", default=os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+    )
     parser.add_argument("--setup", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.setup:
         setup_data(args.setup)
         return
+    if shutil.which("wrk") is None:
+        sys.exit("wrk not found: apt-get install wrk (the load generator, in C, so that it "
+                 "takes little of the cores the server runs on).")  # fmt: skip
     levels = [int(n) for n in args.clients.split(",")]
     if not reset_postgres(args.pg):
         sys.exit("PostgreSQL not reachable: the load benchmark needs it.")
@@ -277,6 +260,7 @@ def main():
         env = {
             **os.environ,
             "DATABASE_URL": args.pg,
+            "REDIS_URL": args.redis,
             "DJANGO_SETTINGS_MODULE": "compliance.settings",
             "DEBUG": "0",
             "SECRET_KEY": secrets.token_urlsafe(50),
@@ -288,12 +272,15 @@ def main():
             "PYTHONWARNINGS": "ignore::UserWarning",
         }
         try:
-            run_load(args, env, levels)
+            run_load(args, env, levels, folder)
         finally:
             drop_database(args.pg)
 
 
-def run_load(args, env, levels):
+KINDS = (("bare", "bare view (login page)"), ("page", "checklist page"), ("autosave", "autosave"))
+
+
+def run_load(args, env, levels, folder):
     setup = [sys.executable, __file__, "--setup", str(max(levels)), "--pg", args.pg]
     specs = json.loads(subprocess.run(setup, env=env, check=True, capture_output=True).stdout)
     subprocess.run(
@@ -307,59 +294,62 @@ def run_load(args, env, levels):
     )  # fmt: skip
     port = free_port()
     server = start_server(env, port)
+    replied, run = [], 0
     try:
-        clients = []
         for spec in specs:
             client = Client(port)
             client.log_in(spec["user"])
-            clients.append(client)
+            spec["cookies"] = client.cookies
+            client.connection.close()
         print(
-            f"gunicorn: {args.workers} workers x {args.threads} threads, PostgreSQL, "
-            f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} at start"
+            f"gunicorn: {args.workers} workers x {args.threads} threads, PostgreSQL, Redis "
+            f"sessions, {os.cpu_count()} cores; wrk, one request per connection; "
+            f"load average {os.getloadavg()[0]:.1f} at start"
         )
-        # One autosaver per client for the whole run: a client used again at a higher level
-        # goes on from the versions it reached, as a person's browser would.
-        savers = [Autosaver(client, spec) for client, spec in zip(clients, specs, strict=True)]
         for count in levels:
-            active = clients[:count]
             results = {}
-
-            def bare(i, active=active):
-                return lambda: active[i].request("GET", "/accounts/login/")[0]
-
-            def page(i, active=active):
-                path = f"/inspections/{specs[i]['inspection']}/"
-                return lambda: active[i].request("GET", path)[0]
-
-            for name, action_of in (
-                ("bare view (login page)", bare),
-                ("checklist page", page),
-                ("autosave", lambda i: savers[i]),
-            ):
-                latencies, errors, elapsed = drive(
-                    active, action_of, args.seconds, args.max_requests
-                )
-                results[name] = (summary(latencies, elapsed), len(latencies), errors)
+            for mode, name in KINDS:
+                runs = []
+                for _ in range(args.runs):
+                    run += 1
+                    versions = current_versions(args.pg)
+                    result = run_wrk(port, specs[:count], mode, args.seconds, run, versions, folder)
+                    replied.extend(tuple(map(int, r.split(":"))) for r in result["saved"])
+                    runs.append(result)
+                results[name] = runs
             print_level(count, results)
         print(f"load average {os.getloadavg()[0]:.1f} at the end")
     finally:
         server.terminate()
         server.wait(timeout=30)
-    check = check_saved(args.pg, savers)
+    check = check_saved(args.pg, replied)
     print("autosaves: " + ", ".join(f"{k} {v}" for k, v in check.items()))
-    if check["lost"] or check["extra keys"] or check["versions off"]:
+    if check["lost"] or check["answered twice"] or check["versions off"]:
         sys.exit("some autosaves were lost or applied twice")
 
 
 def print_level(count, results):
-    ceiling = results["bare view (login page)"][0]["rps"]
-    print(f"{count} clients")
-    for name, (figures, requests, errors) in results.items():
+    def median(runs, key):
+        return statistics.median(run[key] for run in runs)
+
+    def rps(run):
+        return run["requests"] / run["seconds"]
+
+    ceiling = statistics.median(rps(run) for run in results["bare view (login page)"])
+    print(f"{count} clients (medians of {len(results['autosave'])} runs)")
+    for name, runs in results.items():
+        rates = [rps(run) for run in runs]
+        rate = statistics.median(rates)
+        errors = sum(
+            run["socket_errors"] + sum(n for code, n in run["statuses"].items() if code != "200")
+            for run in runs
+        )
         print(
-            f"  {name:<24} {figures['rps']:7.0f} req/s ({figures['rps'] / ceiling:4.2f} of bare)"
-            f"   p50 {figures['p50']:6.1f}  p95 {figures['p95']:6.1f}  p99 {figures['p99']:6.1f} ms"
-            f"   {requests} requests, {len(errors)} errors"
-            + (f" {sorted(set(errors))}" if errors else "")
+            f"  {name:<24} {rate:6.0f} req/s "
+            f"({min(rates):.0f}–{max(rates):.0f}, {rate / ceiling:4.2f} of bare)"
+            f"   p50 {median(runs, 'p50'):6.1f}  p95 {median(runs, 'p95'):6.1f}"
+            f"  p99 {median(runs, 'p99'):6.1f} ms"
+            f"   {sum(run['requests'] for run in runs)} requests, {errors} errors"
         )
 
 
