@@ -238,7 +238,7 @@ class _Ids(Expression):
         self.ids = [int(pk) for pk in ids]
 
     def as_sql(self, compiler, connection):
-        return ", ".join(map(str, self.ids)) or "NULL", []
+        return _ids(self.ids), []
 
 
 def _superseded(year):
@@ -370,7 +370,7 @@ def _add_counted(report, cursor, period, superseded):
 
 
 def _ids(ids):
-    """Integer ids written into the SQL as literals: see _Ids."""
+    """Integer ids as SQL literals, `NULL` for none (see _Ids)."""
     return ", ".join(str(int(pk)) for pk in ids) or "NULL"
 
 
