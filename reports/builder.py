@@ -17,17 +17,16 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import (
-    BooleanField,
     Count,
     Exists,
     Expression,
-    ExpressionWrapper,
     IntegerField,
     Max,
     OuterRef,
     Q,
-    Value,
 )
 
 from agencies.models import Agency, Province
@@ -239,7 +238,7 @@ class _Ids(Expression):
         self.ids = [int(pk) for pk in ids]
 
     def as_sql(self, compiler, connection):
-        return ", ".join(map(str, self.ids)) or "NULL", []
+        return _ids(self.ids), []
 
 
 def _superseded(year):
@@ -265,26 +264,15 @@ def province_report(province, year, round_number=None, *, today, user):
     if round_number is not None:
         rounds = rounds.filter(number=round_number)
     report.rounds = list(rounds)
-    # Every inspection of the period in one read; which of them count is decided by the
-    # same rule as counted_inspections, in the query.
-    in_period = Inspection.objects.for_user(user).filter(round__in=report.rounds)
-    superseded = _superseded(year) if round_number is None else Value(False)
-    counted = _Ids(_add_counted(report, in_period.annotate(superseded=superseded)))
-    report.criteria = _criteria(Answer.objects.filter(inspection_id__in=counted))
-    answers = Answer.objects.filter(inspection_id__in=counted)
-    _name_shortfalls(report.criteria, answers)
-    counted_inspections_ = in_period.filter(pk__in=counted)
-    report.agencies = _agency_rows(counted_inspections_)
-    report.unrecorded_announcements = list(unrecorded_announcements(counted_inspections_))
-    # Findings of every inspection of the period: a later round does not erase earlier ones.
-    report.findings = _findings(
-        Finding.objects.filter(inspection__in=in_period),
-        Answer.objects.filter(
-            inspection__in=in_period.filter(status=Inspection.Status.SUBMITTED),
-            result__in=[Answer.Result.PARTIAL, Answer.Result.NONCONFORMING],
-        ),
-        today,
-    )
+    period = _Period(report.rounds, province, year, user)
+    with connection.cursor() as cursor:
+        counted = _add_counted(report, cursor, period, superseded=round_number is None)
+        report.criteria = _counted_criteria(cursor, counted)
+        _name_shortfalls(report.criteria, cursor, counted)
+        report.agencies = _agency_rows(cursor, counted)
+        # Findings of every inspection of the period: a later round does not erase earlier ones.
+        report.findings = _findings(cursor, period, today)
+    report.unrecorded_announcements = list(unrecorded_announcements(_Ids(counted)))
     as_of = report.coverage_as_of = period_end(
         year, report.rounds if round_number is not None else None
     )
@@ -302,20 +290,73 @@ def province_report(province, year, round_number=None, *, today, user):
     return report
 
 
-def _add_counted(report, period):
+# The province report's heavy sections are hand-written SQL, one statement each, on one
+# cursor: built with the ORM, composing and compiling the querysets and turning their rows
+# into dicts cost about a third of the report's time (bench/reports.py). What `user` may see
+# is still Inspection.objects.for_user, compiled into the statements (_Period), and the
+# rules on findings are their model's conditions compiled (_condition). The latest-round
+# rule is the one place written twice, here and in _superseded: a test holds them equal.
+INSPECTION, ROUND, AGENCY = (m._meta.db_table for m in (Inspection, Round, Agency))
+ANSWER, CRITERION, FINDING = (m._meta.db_table for m in (Answer, Criterion, Finding))
+SHORTFALL = [Answer.Result.PARTIAL, Answer.Result.NONCONFORMING]
+
+
+class _Period:
+    """The inspections of a report's rounds that `user` may see, as SQL conditions on an
+    inspection `i` joined to its round `r`."""
+
+    def __init__(self, rounds, province, year, user):
+        self.year = year
+        ids = ", ".join(str(int(round_.pk)) for round_ in rounds) or "NULL"
+        # The province and year repeat what the rounds already are, for the planner's sake:
+        # knowing them, it starts from the province's two rounds rather than the agencies.
+        self.sql = f"i.round_id IN ({ids}) AND r.province_id = %s AND r.year = %s"
+        self.params = [province.pk, year]
+        scoped = Inspection.objects.for_user(user)
+        if scoped.query.has_filters():
+            try:
+                sql, params = scoped.order_by().values("pk").query.sql_with_params()
+                self.sql += f" AND i.id IN ({sql})"
+                self.params += params
+            except EmptyResultSet:  # a user who may see nothing
+                self.sql += " AND 1 = 0"
+
+
+def _placeholders(values):
+    return ", ".join(["%s"] * len(values))
+
+
+def _add_counted(report, cursor, period, superseded):
     """From the inspections of the period: those not finished, inspected agencies by level,
-    ratings and the agencies not yet meeting requirements. Returns the counted ids."""
-    rows = period.order_by("agency__sort_key").values_list(
-        "pk", "status", "superseded", "agency__level", "rating", "agency__name"
+    ratings and the agencies not yet meeting requirements. Returns the counted ids.
+
+    Counted: submitted or approved, and with `superseded`, not followed by a counted
+    inspection of the same agency in a later round of the year (counted_inspections).
+    """
+    counted_in = f"i.status IN ({_placeholders(COUNTED)})"
+    cursor.execute(
+        f"SELECT COUNT(*) FROM {INSPECTION} i JOIN {ROUND} r ON r.id = i.round_id "
+        f"WHERE {period.sql} AND NOT {counted_in}",
+        [*period.params, *COUNTED],
+    )
+    report.not_finished = cursor.fetchone()[0]
+    later = ""
+    params = [*period.params, *COUNTED]
+    if superseded:
+        later = (
+            f"AND NOT EXISTS (SELECT 1 FROM {INSPECTION} j JOIN {ROUND} q ON q.id = j.round_id "
+            f"WHERE j.agency_id = i.agency_id AND q.year = %s AND q.number > r.number "
+            f"AND j.status IN ({_placeholders(COUNTED)}))"
+        )
+        params += [period.year, *COUNTED]
+    cursor.execute(
+        f"SELECT i.id, a.level, i.rating, a.name FROM {INSPECTION} i "
+        f"JOIN {ROUND} r ON r.id = i.round_id JOIN {AGENCY} a ON a.id = i.agency_id "
+        f"WHERE {period.sql} AND {counted_in} {later} ORDER BY a.sort_key",
+        params,
     )
     by_level, ratings, not_meeting, counted = defaultdict(int), defaultdict(int), [], []
-    report.not_finished = 0
-    for pk, status, superseded, level, rating, name in rows:
-        if status not in COUNTED:
-            report.not_finished += 1
-            continue
-        if superseded:
-            continue
+    for pk, level, rating, name in cursor.fetchall():
         counted.append(pk)
         by_level[level] += 1
         if rating:
@@ -326,6 +367,11 @@ def _add_counted(report, period):
     report.ratings = dict(ratings)
     report.not_meeting_agencies = not_meeting
     return counted
+
+
+def _ids(ids):
+    """Integer ids as SQL literals, `NULL` for none (see _Ids)."""
+    return ", ".join(str(int(pk)) for pk in ids) or "NULL"
 
 
 def period_end(year, rounds=None):
@@ -359,9 +405,39 @@ def _criteria(answers):
     counts = {row.pop("criterion_id"): row for row in counts}
     if not counts:
         return []
+    criteria = Criterion.objects.filter(pk__in=counts).values(*CRITERION_FIELDS)
+    return _criterion_rows({**c, **counts[c["pk"]]} for c in criteria)
+
+
+CRITERION_FIELDS = ("pk", "code", "title", "order", "statement_met", "statement_unmet")
+RESULTS = [
+    Answer.Result.CONFORMING,
+    Answer.Result.PARTIAL,
+    Answer.Result.NONCONFORMING,
+    Answer.Result.NA,
+]  # in the order of RESULT_FIELDS
+
+
+def _counted_criteria(cursor, counted):
+    """_criteria of the counted inspections' answers, in one statement: the answers counted
+    per criterion id in a subquery, the few criteria joined to its rows after."""
+    tallies = ", ".join(f"COUNT(CASE WHEN result = %s THEN 1 END) AS {n}" for n in RESULT_FIELDS)
+    cursor.execute(
+        f'SELECT k.id, k.code, k.title, k."order", k.statement_met, k.statement_unmet, '
+        f"{', '.join('x.' + name for name in RESULT_FIELDS)} "
+        f"FROM (SELECT criterion_id, {tallies} FROM {ANSWER} "
+        f"WHERE inspection_id IN ({_ids(counted)}) GROUP BY criterion_id) x "
+        f"JOIN {CRITERION} k ON k.id = x.criterion_id",
+        RESULTS,
+    )
+    columns = (*CRITERION_FIELDS, *RESULT_FIELDS)
+    return _criterion_rows(dict(zip(columns, row, strict=True)) for row in cursor.fetchall())
+
+
+def _criterion_rows(rows):
+    """CriterionRow per code, in checklist order, from rows of a criterion and its counts."""
     by_code = {}
-    fields = ("pk", "code", "title", "order", "statement_met", "statement_unmet")
-    for criterion in Criterion.objects.filter(pk__in=counts).values(*fields):
+    for criterion in rows:
         row = by_code.setdefault(
             criterion["code"], {**criterion, **dict.fromkeys(RESULT_FIELDS, 0)}
         )
@@ -369,7 +445,7 @@ def _criteria(answers):
         for name in ("order", "title", "statement_met", "statement_unmet"):
             row[name] = min(row[name], criterion[name])
         for name in RESULT_FIELDS:
-            row[name] += counts[criterion["pk"]][name]
+            row[name] += criterion[name]
     rows = sorted(by_code.values(), key=lambda row: (row["order"], row["code"]))
     return [
         CriterionRow(
@@ -387,7 +463,7 @@ def _criteria(answers):
     ]
 
 
-def _name_shortfalls(criteria, answers):
+def _name_shortfalls(criteria, cursor, counted):
     """Fill `short_agencies` of the criteria few enough agencies fell short of to name them.
 
     One query, bounded by the setting: at most that many names per criterion.
@@ -395,40 +471,65 @@ def _name_shortfalls(criteria, answers):
     few = settings.REPORT_NAME_AGENCIES_UP_TO
     by_code = {row.code: row for row in criteria if 0 < row.short.part <= few}
     # Queried even when nothing is to be named, so the report's cost stays fixed.
-    short = (
-        answers.filter(
-            criterion__code__in=list(by_code) or [""],
-            result__in=[Answer.Result.PARTIAL, Answer.Result.NONCONFORMING],
-        )
-        .order_by("inspection__agency__sort_key", "inspection__agency__code")
-        .values_list("criterion__code", "inspection__agency__name")
+    codes = list(by_code) or [""]
+    cursor.execute(
+        f"SELECT k.code, a.name FROM {ANSWER} x "
+        f"JOIN {CRITERION} k ON k.id = x.criterion_id "
+        f"JOIN {INSPECTION} i ON i.id = x.inspection_id JOIN {AGENCY} a ON a.id = i.agency_id "
+        f"WHERE x.inspection_id IN ({_ids(counted)}) "
+        f"AND x.result IN ({_placeholders(SHORTFALL)}) AND k.code IN ({_placeholders(codes)}) "
+        f"ORDER BY a.sort_key, a.code",
+        [*SHORTFALL, *codes],
     )
-    for code, name in short:
+    for code, name in cursor.fetchall():
         by_code[code].short_agencies.append(name)
 
 
-def _agency_rows(inspections):
-    rows = (
-        inspections.annotate(
-            open_findings=Count("findings", filter=Finding.awaiting_condition("findings__"))
-        )
-        .order_by("agency__sort_key", "agency__code")
-        .values_list(
-            "agency__code",
-            "agency__name",
-            "agency__level",
-            "round__number",
-            "score",
-            "rating",
-            "open_findings",
-        )
+def _agency_rows(cursor, counted):
+    """The appendix: each counted inspection, with its findings awaiting the agency."""
+    awaiting, params = _condition(Finding, Finding.awaiting_condition())
+    cursor.execute(
+        f"SELECT a.code, a.name, a.level, r.number, i.score, i.rating, "
+        f"(SELECT COUNT(*) FROM {FINDING} WHERE {FINDING}.inspection_id = i.id AND {awaiting}) "
+        f"FROM {INSPECTION} i JOIN {ROUND} r ON r.id = i.round_id "
+        f"JOIN {AGENCY} a ON a.id = i.agency_id "
+        f"WHERE i.id IN ({_ids(counted)}) ORDER BY a.sort_key, a.code",
+        params,
     )
-    return [AgencyRow(*row) for row in rows]
+    score = _converter(Inspection, "score")
+    return [
+        AgencyRow(code, name, level, number, score(value), rating, open_findings)
+        for code, name, level, number, value, rating, open_findings in cursor.fetchall()
+    ]
+
+
+def _condition(model, condition):
+    """A model's query condition (a Q) as SQL on its table's own name, compiled by the ORM:
+    hand-written statements keep to the rule where it is defined."""
+    query = model.objects.filter(condition).query
+    return query.get_compiler(connection=connection).compile(query.where)
+
+
+def _converter(model, name):
+    """What the ORM does to a column's value as the database returns it (SQLite has no
+    decimals: the score comes back a float); nothing on PostgreSQL."""
+    column = model._meta.get_field(name).get_col(model._meta.db_table)
+    converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+
+    def convert(value):
+        for converter in converters:
+            value = converter(value, column, connection)
+        return value
+
+    return convert
 
 
 def unrecorded_announcements(inspections):
     """Agencies whose inspection found the QMS announced (CB01 conforming) while the registry
-    has no announcement date: the registry is behind, and staff can record the date."""
+    has no announcement date: the registry is behind, and staff can record the date.
+
+    `inspections`: a queryset, or their ids (_Ids).
+    """
     announced = Answer.objects.filter(
         inspection__in=inspections, criterion__code="CB01", result=Answer.Result.CONFORMING
     ).values("inspection__agency_id")
@@ -437,19 +538,19 @@ def unrecorded_announcements(inspections):
     )
 
 
-AGENCY = ("inspection__agency_id", "inspection__agency__sort_key")
-AGENCY_NAMES = ("inspection__agency__name", "inspection__agency__code")
-CRITERION_ORDER = ("answer__criterion__order", "answer__criterion__code")
-
-
-def _findings(findings, unapproved, today):
+def _findings(cursor, period, today):
     """Section 4's rows, one per agency with a finding or an unapproved shortfall; two
     queries, one row per finding or shortfall (a province's findings, not its answers)."""
-    late = ExpressionWrapper(Finding.overdue_condition(today), output_field=BooleanField())
-    found = (
-        findings.annotate(late=late)
-        .order_by(*CRITERION_ORDER, "pk")
-        .values_list(*AGENCY, *AGENCY_NAMES, "answer__criterion__code", "status", "late")
+    late, late_params = _condition(Finding, Finding.overdue_condition(today))
+    agency = "i.agency_id, a.sort_key, a.name, a.code, k.code"
+    cursor.execute(
+        f"SELECT {agency}, {FINDING}.status, CASE WHEN {late} THEN 1 ELSE 0 END "
+        f"FROM {FINDING} JOIN {INSPECTION} i ON i.id = {FINDING}.inspection_id "
+        f"JOIN {ROUND} r ON r.id = i.round_id JOIN {AGENCY} a ON a.id = i.agency_id "
+        f"JOIN {ANSWER} x ON x.id = {FINDING}.answer_id "
+        f"JOIN {CRITERION} k ON k.id = x.criterion_id "
+        f'WHERE {period.sql} ORDER BY k."order", k.code, {FINDING}.id',
+        [*late_params, *period.params],
     )
     rows = {}
 
@@ -458,18 +559,21 @@ def _findings(findings, unapproved, today):
             rows[agency_id] = (sort_key, FindingRow(agency=name, code=code))
         return rows[agency_id][1]
 
-    for agency_id, sort_key, name, code, criterion, status, is_late in found:
+    for agency_id, sort_key, name, code, criterion, status, is_late in cursor.fetchall():
         row = row_of(agency_id, sort_key, name, code)
         row.add("open" if status in Finding.AWAITING_ACTION else status, criterion)
         if is_late:
             row.add("overdue", criterion)
-    shortfalls = unapproved.order_by("criterion__order", "criterion__code", "pk").values_list(
-        "inspection__agency_id",
-        "inspection__agency__sort_key",
-        *AGENCY_NAMES,
-        "criterion__code",
+    # Shortfalls of submitted inspections, not yet approved: no finding exists for them yet.
+    cursor.execute(
+        f"SELECT {agency} FROM {ANSWER} x JOIN {INSPECTION} i ON i.id = x.inspection_id "
+        f"JOIN {ROUND} r ON r.id = i.round_id JOIN {AGENCY} a ON a.id = i.agency_id "
+        f"JOIN {CRITERION} k ON k.id = x.criterion_id "
+        f"WHERE {period.sql} AND i.status = %s AND x.result IN ({_placeholders(SHORTFALL)}) "
+        f'ORDER BY k."order", k.code, x.id',
+        [*period.params, Inspection.Status.SUBMITTED, *SHORTFALL],
     )
-    for agency_id, sort_key, name, code, criterion in shortfalls:
+    for agency_id, sort_key, name, code, criterion in cursor.fetchall():
         row_of(agency_id, sort_key, name, code).add("unapproved", criterion)
     return [row for _key, row in sorted(rows.values(), key=lambda item: (item[0], item[1].code))]
 

@@ -416,6 +416,26 @@ def test_a_later_round_still_in_draft_does_not_replace_the_counted_inspection(
     assert report.ratings == {GOOD: 2}  # round 2's rating, not round 3's blank
 
 
+def test_the_province_report_counts_the_inspections_counted_inspections_gives(
+    two_rounds, province_a
+):
+    # The rule is written twice: in the province report's SQL and in counted_inspections.
+    twice = Agency.objects.get(name="UBND xã Tiên Phong")
+    third = make_agency(province_a, name="UBND xã Hòa Bình", level=COMMUNE)
+    counted_round(province_a, [third], number=3, status=Inspection.Status.SUBMITTED)
+    make_round(province_a, [twice, third], number=4, year=YEAR)  # drafts, superseding nothing
+    expected = builder.counted_inspections(YEAR, user=NATIONAL_SCOPE).filter(
+        round__province=province_a
+    )
+
+    report = report_of(province_a)
+
+    assert len(report.agencies) == 3
+    assert sorted((a.code, a.round_number) for a in report.agencies) == sorted(
+        expected.values_list("agency__code", "round__number")
+    )
+
+
 def test_round_filter_keeps_only_that_rounds_inspections(hung_yen_2026):
     late = make_agency(hung_yen_2026.province, name="Sở Nội vụ")
     counted_round(hung_yen_2026.province, [late], number=2)
@@ -588,3 +608,10 @@ def test_national_report_costs_the_same_queries_for_small_and_larger_data(
 
     assert len(report.rows) == 6
     assert count_queries(builder.national_report, YEAR, today=TODAY, user=NATIONAL_SCOPE) == small
+
+
+def test_a_user_with_no_role_gets_an_empty_province_report(hung_yen_2026):
+    report = report_of(hung_yen_2026.province, user=make_user())
+
+    assert (report.rounds, report.inspected, report.not_finished) == ([], 0, 0)
+    assert (report.criteria, report.findings, report.agencies) == ([], [], [])
