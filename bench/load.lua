@@ -5,11 +5,11 @@
 -- (LOAD_MODE: bare, page or autosave). wrk runs this script in one thread; every request
 -- goes out as the next client in turn, with that client's cookies.
 --
--- Autosaves walk the (answer, client) pairs in turn, so a pair comes back only after every
--- other pair has been sent: its previous save has been answered by then, and the version
--- sent is the one that save produced. Each save carries a new idempotency key. Every 200
--- reply's answer and version are recorded; done() prints them with the counts as one JSON
--- line, which bench/load.py checks against the database.
+-- Autosaves walk the (answer, client) pairs in turn. As the checklist's script does, a
+-- client sends an answer's next save only once the previous one is answered, with the
+-- version that reply gave (a pair still waiting is passed over). Each save carries a new
+-- idempotency key. Every 200 reply's answer and version are recorded; done() prints them
+-- with the counts as one JSON line, which bench/load.py checks against the database.
 
 local config = dofile(os.getenv("LOAD_CONFIG"))
 local mode = os.getenv("LOAD_MODE")
@@ -23,6 +23,7 @@ end
 
 local clients = config.clients
 local pairs_ = {}
+local answers_by_id = {}
 local turn = 0
 -- Globals, so that done() can read them from the thread (thread:get).
 sent = 0
@@ -40,6 +41,7 @@ function init(args)
             local answer = client.answers[a]
             if answer then
                table.insert(pairs_, {client = client, answer = answer})
+               answers_by_id[tostring(answer.id)] = answer
             end
          end
       end
@@ -60,15 +62,19 @@ function request()
    turn = turn + 1
    if mode == "autosave" then
       local pair = pairs_[(turn - 1) % #pairs_ + 1]
+      for _ = 1, #pairs_ do
+         if not pair.answer.pending then break end
+         turn = turn + 1
+         pair = pairs_[(turn - 1) % #pairs_ + 1]
+      end
       local answer = pair.answer
+      answer.pending = true
       sent = sent + 1
       local key = string.format("%08x-%04x-4000-8000-%012x", run, 0, sent)
       local body = "result=" .. ((sent % 2 == 1) and "partial" or "conforming")
          .. "&note=Ghi+ch%C3%BA+" .. sent
          .. "&version=" .. answer.version
          .. "&key=" .. key
-      -- The version this save will produce if it is applied.
-      answer.version = answer.version + 1
       return wrk.format("POST", "/inspections/" .. pair.client.inspection .. "/answers/"
          .. answer.id .. "/", {
             ["Cookie"] = cookie(pair.client),
@@ -85,10 +91,18 @@ end
 
 function response(status, headers, body)
    statuses[status] = (statuses[status] or 0) + 1
-   if mode == "autosave" and status == 200 then
+   if mode == "autosave" then
+      -- A save's reply names its answer: the saved one (200) or the current one (409).
       local id = string.match(body, '"id": *(%d+)')
       local version = string.match(body, '"version": *(%d+)')
-      table.insert(replied, id .. ":" .. version)
+      local answer = id and answers_by_id[id]
+      if answer then
+         answer.pending = false
+         answer.version = tonumber(version)
+      end
+      if status == 200 then
+         table.insert(replied, id .. ":" .. version)
+      end
    end
 end
 

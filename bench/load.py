@@ -312,6 +312,8 @@ def run_load(args, env, levels, folder):
                 runs = []
                 for _ in range(args.runs):
                     run += 1
+                    # The saves still in flight when wrk stopped finish on the server.
+                    time.sleep(1)
                     versions = current_versions(args.pg)
                     result = run_wrk(port, specs[:count], mode, args.seconds, run, versions, folder)
                     replied.extend(tuple(map(int, r.split(":"))) for r in result["saved"])
@@ -340,16 +342,21 @@ def print_level(count, results):
     for name, runs in results.items():
         rates = [rps(run) for run in runs]
         rate = statistics.median(rates)
-        errors = sum(
-            run["socket_errors"] + sum(n for code, n in run["statuses"].items() if code != "200")
-            for run in runs
-        )
+        failed = {}
+        for run in runs:
+            for code, n in run["statuses"].items():
+                if code != "200":
+                    failed[code] = failed.get(code, 0) + n
+            if run["socket_errors"]:
+                failed["socket"] = failed.get("socket", 0) + run["socket_errors"]
+        errors = sum(failed.values())
         print(
             f"  {name:<24} {rate:6.0f} req/s "
             f"({min(rates):.0f}–{max(rates):.0f}, {rate / ceiling:4.2f} of bare)"
             f"   p50 {median(runs, 'p50'):6.1f}  p95 {median(runs, 'p95'):6.1f}"
             f"  p99 {median(runs, 'p99'):6.1f} ms"
             f"   {sum(run['requests'] for run in runs)} requests, {errors} errors"
+            + (f" {failed}" if failed else "")
         )
 
 

@@ -1,18 +1,23 @@
-"""The checklist page's rows, read in SQL: its answers with their criteria and evidence, and
-its findings.
+"""The checklist page's rows, read in SQL: the inspection (with its agency, round and
+province, whether the user is assigned and whether it has findings), its answers with their
+criteria and evidence, and its findings.
 
 The checklist page is an inspector's most frequent request. Built with the ORM, composing
 and compiling these queries (the answers with two joins, the evidence, the findings with
 their criteria) cost several times more than running them; as fixed SQL statements read
 through `raw()` (which still converts each column as the ORM would) they cost a fraction.
-Every row read here belongs to an inspection the caller has already loaded through
-`Inspection.objects.for_user`: the scope is decided there, once.
+The inspection is read within `Inspection.objects.for_user`, compiled into its statement
+(compliance.scope); every other row read here belongs to that inspection.
 """
+
+import functools
 
 from django.contrib.auth import get_user_model
 from django.db import DEFAULT_DB_ALIAS, connection
 
-from inspections.models import Answer, Criterion, Evidence, Finding
+from agencies.models import Agency, Province
+from compliance.scope import scope_condition
+from inspections.models import Answer, Criterion, Evidence, Finding, Inspection, Round
 
 q = connection.ops.quote_name
 _CRITERION_FIELDS = [field.attname for field in Criterion._meta.concrete_fields]
@@ -68,3 +73,72 @@ def findings_of(inspection):
     for finding in findings:
         finding.inspection = inspection
     return findings
+
+
+_RELATED = (("agency", Agency, "a"), ("round", Round, "r"), ("province", Province, "p"))
+
+
+def _columns(prefix, model, alias):
+    return ", ".join(
+        f"{alias}.{q(field.column)} AS {prefix}__{field.attname}"
+        for field in model._meta.concrete_fields
+    )
+
+
+@functools.cache
+def _inspection_sql():
+    inspectors = Inspection.inspectors.through._meta.db_table
+    related = ", ".join(_columns(prefix, model, alias) for prefix, model, alias in _RELATED)
+    return (
+        f"SELECT i.*, EXISTS (SELECT 1 FROM {inspectors} t WHERE t.inspection_id = i.id "
+        f"AND t.user_id = %s) AS assigned, EXISTS (SELECT 1 FROM {Finding._meta.db_table} f "
+        f"WHERE f.inspection_id = i.id) AS has_findings, {related} "
+        f"FROM {Inspection._meta.db_table} i "
+        f"JOIN {Agency._meta.db_table} a ON a.{q(Agency._meta.pk.column)} = i.agency_id "
+        f"JOIN {Round._meta.db_table} r ON r.{q(Round._meta.pk.column)} = i.round_id "
+        f"JOIN {Province._meta.db_table} p ON p.{q(Province._meta.pk.column)} = r.province_id "
+        f"WHERE i.id = %s"
+    )
+
+
+@functools.cache
+def _converters(model):
+    """Per concrete field of `model`: its attname, and what turns a database value into the
+    value the ORM would give (dates on SQLite, say), with the expression they take."""
+    fields = []
+    for field in model._meta.concrete_fields:
+        column = field.get_col(model._meta.db_table)
+        converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        fields.append((field.attname, converters, column))
+    return fields
+
+
+def _related(model, prefix, row):
+    values = []
+    for attname, converters, column in _converters(model):
+        value = getattr(row, f"{prefix}__{attname}")
+        for converter in converters:
+            value = converter(value, column, connection)
+        values.append(value)
+    return model.from_db(DEFAULT_DB_ALIAS, None, values)
+
+
+def inspection_for(user, pk):
+    """The inspection `pk` if `user` may see it (Inspection.objects.for_user), else None;
+    with its agency, round and the round's province, `assigned` (read by `can_edit(user)`)
+    and `has_findings`. One query."""
+    scope, params = scope_condition(Inspection.objects.for_user(user), "i.id")
+    rows = Inspection.objects.raw(_inspection_sql() + scope, [user.pk, pk, *params])
+    inspection = next(iter(rows), None)
+    if inspection is None:
+        return None
+    agency, round_, province = (
+        _related(model, prefix, inspection) for prefix, model, _ in _RELATED
+    )
+    Round.province.field.set_cached_value(round_, province)
+    Inspection.agency.field.set_cached_value(inspection, agency)
+    Inspection.round.field.set_cached_value(inspection, round_)
+    inspection.assigned_user_id = user.pk
+    inspection.assigned = bool(inspection.assigned)
+    inspection.has_findings = bool(inspection.has_findings)
+    return inspection

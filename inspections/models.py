@@ -226,16 +226,6 @@ class InspectionQuerySet(models.QuerySet):
             return self.filter(inspectors=user)
         return self.none()
 
-    def with_assignment(self, user):
-        """Each inspection with whether `user` is one of its inspectors, read in the same
-        query: `can_edit(user)` then needs none of its own."""
-        assigned = Inspection.inspectors.through.objects.filter(
-            inspection_id=models.OuterRef("pk"), user_id=user.pk
-        )
-        return self.annotate(
-            assigned_user_id=models.Value(user.pk), assigned=models.Exists(assigned)
-        )
-
 
 class Inspection(models.Model):
     class Status(models.TextChoices):
@@ -314,7 +304,7 @@ class Inspection(models.Model):
 
     def is_assigned(self, user):
         """Whether `user` is one of the inspectors; read with the inspection when it was
-        loaded `with_assignment(user)`."""
+        loaded for that user by inspections.checklist.inspection_for."""
         if getattr(self, "assigned_user_id", None) == user.pk:
             return self.assigned
         return self.inspectors.filter(pk=user.pk).exists()

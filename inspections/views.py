@@ -319,14 +319,11 @@ def _inspection(request, pk):
 @login_required
 @offline.offline_page
 def inspection_detail(request, pk):
-    inspection = get_object_or_404(
-        Inspection.objects.for_user(request.user)
-        .with_assignment(request.user)
-        .select_related("agency", "round__province"),
-        pk=pk,
-    )
+    inspection = checklist.inspection_for(request.user, pk)
+    if inspection is None:
+        raise Http404
     answers = checklist.answers_of(inspection)
-    findings = checklist.findings_of(inspection)
+    findings = checklist.findings_of(inspection) if inspection.has_findings else []
     can_edit = inspection.can_edit(request.user)
     today = timezone.localdate()
     # The latest entries only, so the page does not grow with every save.

