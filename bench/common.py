@@ -36,6 +36,19 @@ class Runs:
             function()
         self.times = [timed(function) for _ in range(repeat)]
 
+    @classmethod
+    def alternating(cls, first, second, repeat, warm=1):
+        """Two operations timed in turn, run after run, so that whatever else the machine
+        does falls on both alike: for a ratio of one to the other."""
+        runs = cls.__new__(cls), cls.__new__(cls)
+        for _ in range(warm):
+            first(), second()
+        runs[0].times, runs[1].times = [], []
+        for _ in range(repeat):
+            runs[0].times.append(timed(first))
+            runs[1].times.append(timed(second))
+        return runs
+
     @property
     def median(self):
         return statistics.median(self.times)

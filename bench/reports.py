@@ -344,8 +344,9 @@ def measure(args):
     assert all(ours[k] for k in ("criteria", "findings", "ratings", "agencies", "unrecorded")), ours
     assert any(counts[4] for _name, counts, _codes in ours["findings"]), "unapproved shortfalls"
     assert any(counts[0] for _name, counts, _codes in ours["findings"]), "open findings"
-    province_runs = Runs(province_data, repeat)
-    base_runs = Runs(lambda: baseline("33", 2026, today), repeat)
+    province_runs, base_runs = Runs.alternating(
+        province_data, lambda: baseline("33", 2026, today), repeat
+    )
     national_runs = Runs(
         lambda: builder.national_report(2026, today=today, user=NATIONAL_SCOPE), repeat
     )
