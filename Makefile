@@ -48,7 +48,8 @@ messages: $(VENV)/.requirements-dev
 	$(PY) manage.py makemessages -l vi --ignore=.venv --ignore=staticfiles --no-obsolete
 	$(PY) manage.py compilemessages -l vi --ignore=.venv
 
-# Each bench creates and drops its own databases; load.py needs PostgreSQL.
+# Each bench creates and drops its own databases; load.py needs PostgreSQL, Redis and wrk
+# (apt-get install wrk).
 bench: $(VENV)/.requirements-dev
 	$(PY) bench/import_agencies.py
 	$(PY) bench/round_page.py --agencies 1000
