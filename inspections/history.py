@@ -9,6 +9,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from compliance.bulk import update_row
 from inspections.models import Answer, Criterion, Finding, Inspection
 
 # How many entries the checklist page shows; the history page has them all.
@@ -128,6 +129,8 @@ def _display_name(first_name, last_name, username):
 
 
 HistoricalAnswer = Answer.history.model
+# What an autosave changes on an answer, and on the history row it merges into.
+SAVED_FIELDS = ["result", "note", "answered_by", "answered_at", "version"]
 _HISTORY_TABLE = HistoricalAnswer._meta.db_table
 HistoricalInspection = Inspection.history.model
 _INSPECTION_HISTORY_TABLE = HistoricalInspection._meta.db_table
@@ -159,16 +162,10 @@ def merge_target_params(user):
 def answer_changed(answer, user):
     """Record a saved change of `answer` (loaded with MERGE_TARGET_SQL as `merge_into`):
     update the row it merges into, or add one. One query."""
-    values = {
-        "result": answer.result,
-        "note": answer.note,
-        "answered_by": answer.answered_by,
-        "answered_at": answer.answered_at,
-        "version": answer.version,
-    }
     if answer.merge_into is not None:
-        rows = Answer.history.filter(history_id=answer.merge_into)
-        rows.update(history_date=answer.answered_at, **values)
+        answer.history_date = answer.answered_at
+        fields = ["history_date", *SAVED_FIELDS]
+        update_row(HistoricalAnswer, answer.merge_into, answer, fields)
         return
     Answer.history.bulk_history_create(
         [answer], update=True, default_user=user, default_date=answer.answered_at

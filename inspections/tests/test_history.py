@@ -45,6 +45,21 @@ def test_a_burst_of_saves_on_one_criterion_by_one_user_is_one_entry(inspection, 
     assert entry.after == "Partly conforming: Thiếu biên bản"
     stored = Answer.history.get(inspection_id=inspection.pk)
     assert (stored.version, stored.history_user) == (4, inspector_a)
+    # The merged entry is dated by its latest save, and holds who saved it and when.
+    answer = answer_of(inspection, "CB01")
+    assert stored.history_date == answer.answered_at == entry.at
+    assert (stored.answered_by_id, stored.answered_at) == (inspector_a.pk, answer.answered_at)
+
+
+def test_a_merged_entry_moves_to_its_latest_save(inspection, inspector_a):
+    save(inspection, inspector_a, "CB01", "partial", "T")
+    age_history(2)
+    first = Answer.history.get(inspection_id=inspection.pk).history_date
+    save(inspection, inspector_a, "CB01", "partial", "Thiếu")
+
+    stored = Answer.history.get(inspection_id=inspection.pk)
+    assert stored.history_date > first + datetime.timedelta(minutes=1)
+    assert stored.history_date == answer_of(inspection, "CB01").answered_at
 
 
 def test_saves_on_different_criteria_stay_apart(inspection, inspector_a):
