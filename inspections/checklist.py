@@ -92,7 +92,9 @@ def _inspection_sql():
     return (
         f"SELECT i.*, EXISTS (SELECT 1 FROM {inspectors} t WHERE t.inspection_id = i.id "
         f"AND t.user_id = %s) AS assigned, EXISTS (SELECT 1 FROM {Finding._meta.db_table} f "
-        f"WHERE f.inspection_id = i.id) AS has_findings, {related} "
+        f"WHERE f.inspection_id = i.id) AS has_findings, EXISTS (SELECT 1 FROM "
+        f"{Inspection.history.model._meta.db_table} h WHERE h.id = i.id "
+        f"AND h.status <> '{Inspection.Status.DRAFT}') AS status_changed, {related} "
         f"FROM {Inspection._meta.db_table} i "
         f"JOIN {Agency._meta.db_table} a ON a.{q(Agency._meta.pk.column)} = i.agency_id "
         f"JOIN {Round._meta.db_table} r ON r.{q(Round._meta.pk.column)} = i.round_id "
@@ -125,8 +127,9 @@ def _related(model, prefix, row):
 
 def inspection_for(user, pk):
     """The inspection `pk` if `user` may see it (Inspection.objects.for_user), else None;
-    with its agency, round and the round's province, `assigned` (read by `can_edit(user)`)
-    and `has_findings`. One query."""
+    with its agency, round and the round's province, `assigned` (read by `can_edit(user)`),
+    `has_findings`, and `status_changed` (whether its history holds a status other than
+    draft: without one it has no status entries). One query."""
     scope, params = scope_condition(Inspection.objects.for_user(user), "i.id")
     rows = Inspection.objects.raw(_inspection_sql() + scope, [user.pk, pk, *params])
     inspection = next(iter(rows), None)
@@ -141,4 +144,5 @@ def inspection_for(user, pk):
     inspection.assigned_user_id = user.pk
     inspection.assigned = bool(inspection.assigned)
     inspection.has_findings = bool(inspection.has_findings)
+    inspection.status_changed = bool(inspection.status_changed)
     return inspection

@@ -33,7 +33,7 @@ def _answer_text(result, note):
     return f"{label}: {note}" if note else str(label)
 
 
-def inspection_history(inspection, *, limit=None):
+def inspection_history(inspection, *, limit=None, status_changed=True):
     """Two queries whatever the length: answers' history and the inspection's own.
 
     With `limit`, the latest `limit` entries only: the answers' rows are limited in the
@@ -53,7 +53,8 @@ def inspection_history(inspection, *, limit=None):
         for record in reversed(list(_answer_changes(inspection, limit)))
     ]
     status = Inspection.Status.DRAFT
-    for record in _status_records(inspection):
+    # status_changed=False: the caller knows every status row is a draft's, none an entry.
+    for record in _status_records(inspection) if status_changed else ():
         if record.status == status:
             continue
         entries.append(

@@ -327,7 +327,9 @@ def inspection_detail(request, pk):
     can_edit = inspection.can_edit(request.user)
     today = timezone.localdate()
     # The latest entries only, so the page does not grow with every save.
-    history = inspection_history(inspection, limit=RECENT + 1)
+    history = inspection_history(
+        inspection, limit=RECENT + 1, status_changed=inspection.status_changed
+    )
     return render(
         request,
         "inspections/inspection_detail.html",

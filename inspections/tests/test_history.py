@@ -154,9 +154,9 @@ def test_checklist_page_costs_the_same_queries_with_a_long_history(
     client, inspector_a, long_history, django_assert_max_num_queries
 ):
     client.force_login(inspector_a)
-    # Session, user, inspection (with the assignment and whether it has findings: none
-    # here), answers, evidence, and the two history statements.
-    with django_assert_max_num_queries(7):
+    # Session, user, inspection (with the assignment, whether it has findings and whether
+    # its status ever changed: neither here), answers, evidence, the answers' history.
+    with django_assert_max_num_queries(6):
         response = client.get(reverse("inspection_detail", args=[long_history.pk]))
     assert response.status_code == 200
 
