@@ -34,7 +34,8 @@ def _answer_text(result, note):
 
 
 def inspection_history(inspection, *, limit=None, status_changed=True):
-    """Two queries whatever the length: answers' history and the inspection's own.
+    """Two queries whatever the length: answers' history and the inspection's own (not
+    read with `status_changed=False`).
 
     With `limit`, the latest `limit` entries only: the answers' rows are limited in the
     query, each with the value before it read beside it, so the cost does not grow with
