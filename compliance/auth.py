@@ -19,6 +19,7 @@ from django.dispatch import receiver
 from django.shortcuts import render
 
 from agencies.models import Profile
+from compliance.rows import related_columns, related_instance
 
 log = logging.getLogger("compliance.auth")
 
@@ -36,31 +37,22 @@ class ProfileBackend(ModelBackend):
         user = next(iter(users), None)
         if user is None or not self.user_can_authenticate(user):
             return None
-        if user.profile__id is None:
-            profile = None  # as select_related leaves it: `user.profile` raises DoesNotExist
-        else:
-            values = [getattr(user, f"profile__{name}") for name in _profile_fields()]
-            profile = Profile.from_db(users.db, _profile_fields(), values)
+        # None without a profile, as select_related leaves it: `user.profile` then raises
+        # DoesNotExist.
+        profile = related_instance(Profile, "profile", user)
+        if profile is not None:
             Profile.user.field.set_cached_value(profile, user)
         get_user_model().profile.related.set_cached_value(user, profile)
         return user
 
 
 @functools.cache
-def _profile_fields():
-    return [field.attname for field in Profile._meta.concrete_fields]
-
-
-@functools.cache
 def _user_sql():
     quote = connection.ops.quote_name
     user_model = get_user_model()
-    profile_columns = ", ".join(
-        f"p.{quote(field.column)} AS profile__{field.attname}"
-        for field in Profile._meta.concrete_fields
-    )
     return (
-        f"SELECT u.*, {profile_columns} FROM {quote(user_model._meta.db_table)} u "
+        f"SELECT u.*, {related_columns(Profile, 'p', 'profile')} "
+        f"FROM {quote(user_model._meta.db_table)} u "
         f"LEFT JOIN {quote(Profile._meta.db_table)} p ON p.user_id = u.id "
         f"WHERE u.{quote(user_model._meta.pk.column)} = %s"
     )

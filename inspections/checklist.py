@@ -13,21 +13,18 @@ The inspection is read within `Inspection.objects.for_user`, compiled into its s
 import functools
 
 from django.contrib.auth import get_user_model
-from django.db import DEFAULT_DB_ALIAS, connection
+from django.db import connection
 
 from agencies.models import Agency, Province
+from compliance.rows import related_columns, related_instance
 from compliance.scope import scope_condition
 from inspections.models import Answer, Criterion, Evidence, Finding, Inspection, Round
 
 q = connection.ops.quote_name
-_CRITERION_FIELDS = [field.attname for field in Criterion._meta.concrete_fields]
-_CRITERION_COLUMNS = ", ".join(
-    f"c.{q(field.column)} AS criterion__{field.attname}"
-    for field in Criterion._meta.concrete_fields
-)
 
 ANSWERS_SQL = (
-    f"SELECT a.*, u.{get_user_model().USERNAME_FIELD} AS answered_by_name, {_CRITERION_COLUMNS} "
+    f"SELECT a.*, u.{get_user_model().USERNAME_FIELD} AS answered_by_name, "
+    f"{related_columns(Criterion, 'c', 'criterion')} "
     f"FROM {Answer._meta.db_table} a "
     f"JOIN {Criterion._meta.db_table} c ON c.id = a.criterion_id "
     f"LEFT JOIN {get_user_model()._meta.db_table} u ON u.id = a.answered_by_id "
@@ -58,8 +55,7 @@ def answers_of(inspection):
     for evidence in Evidence.objects.raw(EVIDENCE_SQL, [inspection.pk]):
         files[evidence.answer_id].append(evidence)
     for answer in answers:
-        values = [getattr(answer, f"criterion__{name}") for name in _CRITERION_FIELDS]
-        criterion = Criterion.from_db(DEFAULT_DB_ALIAS, _CRITERION_FIELDS, values)
+        criterion = related_instance(Criterion, "criterion", answer)
         Answer.criterion.field.set_cached_value(answer, criterion)
         answer.inspection = inspection
         answer.files = files[answer.pk]
@@ -78,17 +74,10 @@ def findings_of(inspection):
 _RELATED = (("agency", Agency, "a"), ("round", Round, "r"), ("province", Province, "p"))
 
 
-def _columns(prefix, model, alias):
-    return ", ".join(
-        f"{alias}.{q(field.column)} AS {prefix}__{field.attname}"
-        for field in model._meta.concrete_fields
-    )
-
-
 @functools.cache
 def _inspection_sql():
     inspectors = Inspection.inspectors.through._meta.db_table
-    related = ", ".join(_columns(prefix, model, alias) for prefix, model, alias in _RELATED)
+    related = ", ".join(related_columns(model, alias, prefix) for prefix, model, alias in _RELATED)
     return (
         f"SELECT i.*, EXISTS (SELECT 1 FROM {inspectors} t WHERE t.inspection_id = i.id "
         f"AND t.user_id = %s) AS assigned, EXISTS (SELECT 1 FROM {Finding._meta.db_table} f "
@@ -103,28 +92,6 @@ def _inspection_sql():
     )
 
 
-@functools.cache
-def _converters(model):
-    """Per concrete field of `model`: its attname, and what turns a database value into the
-    value the ORM would give (dates on SQLite, say), with the expression they take."""
-    fields = []
-    for field in model._meta.concrete_fields:
-        column = field.get_col(model._meta.db_table)
-        converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
-        fields.append((field.attname, converters, column))
-    return fields
-
-
-def _related(model, prefix, row):
-    values = []
-    for attname, converters, column in _converters(model):
-        value = getattr(row, f"{prefix}__{attname}")
-        for converter in converters:
-            value = converter(value, column, connection)
-        values.append(value)
-    return model.from_db(DEFAULT_DB_ALIAS, None, values)
-
-
 def inspection_for(user, pk):
     """The inspection `pk` if `user` may see it (Inspection.objects.for_user), else None;
     with its agency, round and the round's province, `assigned` (read by `can_edit(user)`),
@@ -136,7 +103,7 @@ def inspection_for(user, pk):
     if inspection is None:
         return None
     agency, round_, province = (
-        _related(model, prefix, inspection) for prefix, model, _ in _RELATED
+        related_instance(model, prefix, inspection) for prefix, model, _ in _RELATED
     )
     Round.province.field.set_cached_value(round_, province)
     Inspection.agency.field.set_cached_value(inspection, agency)
