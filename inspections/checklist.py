@@ -18,6 +18,7 @@ from django.db import connection
 from agencies.models import Agency, Province
 from compliance.rows import related_columns, related_instance
 from compliance.scope import scope_condition
+from inspections.history import HistoricalInspection
 from inspections.models import Answer, Criterion, Evidence, Finding, Inspection, Round
 
 q = connection.ops.quote_name
@@ -82,7 +83,7 @@ def _inspection_sql():
         f"SELECT i.*, EXISTS (SELECT 1 FROM {inspectors} t WHERE t.inspection_id = i.id "
         f"AND t.user_id = %s) AS assigned, EXISTS (SELECT 1 FROM {Finding._meta.db_table} f "
         f"WHERE f.inspection_id = i.id) AS has_findings, EXISTS (SELECT 1 FROM "
-        f"{Inspection.history.model._meta.db_table} h WHERE h.id = i.id "
+        f"{HistoricalInspection._meta.db_table} h WHERE h.id = i.id "
         f"AND h.status <> '{Inspection.Status.DRAFT}') AS status_changed, {related} "
         f"FROM {Inspection._meta.db_table} i "
         f"JOIN {Agency._meta.db_table} a ON a.{q(Agency._meta.pk.column)} = i.agency_id "
