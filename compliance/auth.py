@@ -19,7 +19,7 @@ from django.dispatch import receiver
 from django.shortcuts import render
 
 from agencies.models import Profile
-from compliance.rows import related_columns, related_instance
+from compliance.rows import fetch, related_columns
 
 log = logging.getLogger("compliance.auth")
 
@@ -28,18 +28,20 @@ class ProfileBackend(ModelBackend):
     """Django's backend, loading the user's profile with the user: every page reads the
     role from it, so this saves a query on every request.
 
-    The statement is fixed SQL read through `raw()` (the ORM's conversions applied): it
+    The statement is fixed SQL read with `compliance.rows.fetch` (the ORM's conversions
+    applied): it
     runs on every request, and composing it with the ORM cost more than running it.
     """
 
     def get_user(self, user_id):
-        users = get_user_model()._default_manager.raw(_user_sql(), [user_id])
-        user = next(iter(users), None)
-        if user is None or not self.user_can_authenticate(user):
+        rows = fetch(get_user_model(), _user_sql(), [user_id], [("profile", Profile)])
+        if not rows:
             return None
-        # None without a profile, as select_related leaves it: `user.profile` then raises
-        # DoesNotExist.
-        profile = related_instance(Profile, "profile", user)
+        # profile is None without one, as select_related leaves it: `user.profile` then
+        # raises DoesNotExist.
+        user, profile = rows[0]
+        if not self.user_can_authenticate(user):
+            return None
         if profile is not None:
             Profile.user.field.set_cached_value(profile, user)
         get_user_model().profile.related.set_cached_value(user, profile)

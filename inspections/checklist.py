@@ -5,7 +5,8 @@ criteria and evidence, and its findings.
 The checklist page is an inspector's most frequent request. Built with the ORM, composing
 and compiling these queries (the answers with two joins, the evidence, the findings with
 their criteria) cost several times more than running them; as fixed SQL statements read
-through `raw()` (which still converts each column as the ORM would) they cost a fraction.
+with `compliance.rows.fetch` (which converts each column as the ORM would) they cost a
+fraction.
 The inspection is read within `Inspection.objects.for_user`, compiled into its statement
 (compliance.scope); every other row read here belongs to that inspection.
 """
@@ -16,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 
 from agencies.models import Agency, Province
-from compliance.rows import related_columns, related_instance
+from compliance.rows import fetch, related_columns
 from compliance.scope import scope_condition
 from inspections.history import HistoricalInspection
 from inspections.models import Answer, Criterion, Evidence, Finding, Inspection, Round
@@ -51,24 +52,25 @@ def answers_of(inspection):
     """The inspection's answers in order, each with its `criterion`, the user who last
     answered it as `answered_by_name` (None if nobody), and its evidence as `files`
     (oldest first). Two queries."""
-    answers = list(Answer.objects.raw(ANSWERS_SQL, [inspection.pk]))
-    files = {answer.pk: [] for answer in answers}
-    for evidence in Evidence.objects.raw(EVIDENCE_SQL, [inspection.pk]):
+    rows = fetch(Answer, ANSWERS_SQL, [inspection.pk], related=[("criterion", Criterion)])
+    files = {answer.pk: [] for answer, _ in rows}
+    for evidence in fetch(Evidence, EVIDENCE_SQL, [inspection.pk]):
         files[evidence.answer_id].append(evidence)
-    for answer in answers:
-        criterion = related_instance(Criterion, "criterion", answer)
+    answers = []
+    for answer, criterion in rows:
         Answer.criterion.field.set_cached_value(answer, criterion)
-        answer.inspection = inspection
+        Answer.inspection.field.set_cached_value(answer, inspection)
         answer.files = files[answer.pk]
+        answers.append(answer)
     return answers
 
 
 def findings_of(inspection):
     """The inspection's findings by due date, each with its criterion's code as
     `criterion_code`. One query."""
-    findings = list(Finding.objects.raw(FINDINGS_SQL, [inspection.pk]))
+    findings = fetch(Finding, FINDINGS_SQL, [inspection.pk])
     for finding in findings:
-        finding.inspection = inspection
+        Finding.inspection.field.set_cached_value(finding, inspection)
     return findings
 
 
@@ -99,13 +101,11 @@ def inspection_for(user, pk):
     `has_findings`, and `status_changed` (whether its history holds a status other than
     draft: without one it has no status entries). One query."""
     scope, params = scope_condition(Inspection.objects.for_user(user), "i.id")
-    rows = Inspection.objects.raw(_inspection_sql() + scope, [user.pk, pk, *params])
-    inspection = next(iter(rows), None)
-    if inspection is None:
+    related = [(prefix, model) for prefix, model, _ in _RELATED]
+    rows = fetch(Inspection, _inspection_sql() + scope, [user.pk, pk, *params], related)
+    if not rows:
         return None
-    agency, round_, province = (
-        related_instance(model, prefix, inspection) for prefix, model, _ in _RELATED
-    )
+    inspection, agency, round_, province = rows[0]
     Round.province.field.set_cached_value(round_, province)
     Inspection.agency.field.set_cached_value(inspection, agency)
     Inspection.round.field.set_cached_value(inspection, round_)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from compliance.bulk import update_row
+from compliance.rows import fetch
 from inspections.models import Answer, Criterion, Finding, Inspection
 
 # How many entries the checklist page shows; the history page has them all.
@@ -51,7 +52,7 @@ def inspection_history(inspection, *, limit=None, status_changed=True):
         )
         # Oldest first, as the inspection's rows, so that entries of the same moment (an
         # import) keep their order through the sort below.
-        for record in reversed(list(_answer_changes(inspection, limit)))
+        for record in reversed(_answer_changes(inspection, limit))
     ]
     status = Inspection.Status.DRAFT
     # status_changed=False: the caller knows every status row is a draft's, none an entry.
@@ -99,7 +100,7 @@ def _answer_changes(inspection, limit):
     if limit is not None:
         sql += " LIMIT %s"
         params.append(limit)
-    return HistoricalAnswer.objects.raw(sql, params)
+    return fetch(HistoricalAnswer, sql, params)
 
 
 def _status_records(inspection):
@@ -110,7 +111,7 @@ def _status_records(inspection):
         f"LEFT JOIN {get_user_model()._meta.db_table} u ON u.id = h.history_user_id "
         f"WHERE h.id = %s ORDER BY h.history_date, h.history_id"
     )
-    return HistoricalInspection.objects.raw(sql, [inspection.pk])
+    return fetch(HistoricalInspection, sql, [inspection.pk])
 
 
 def _changed_by(record):

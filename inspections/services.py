@@ -14,6 +14,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from agencies.models import can_fill_checklists
 from compliance.bulk import bulk_update_values, update_row
+from compliance.rows import fetch
 from compliance.spreadsheets import FileRefused
 from compliance.text import LONG_TEXT_MAX, clean_text
 from inspections import history, workbooks
@@ -168,7 +169,8 @@ def _locked_answer(answer, user):
         f"WHERE a.id = %s AND a.inspection_id = %s{lock}"
     )
     params = [user.pk, *history.merge_target_params(user), answer.pk, answer.inspection_id]
-    current = next(iter(Answer.objects.raw(sql, params)), None)
+    rows = fetch(Answer, sql, params)
+    current = rows[0] if rows else None
     if current is not None:
         current.inspection = Inspection.from_db(
             connection.alias, ["id", "status"], [current.inspection_id, current.inspection_status]
