@@ -24,20 +24,18 @@ from inspections.models import Answer, Criterion, Evidence, Finding, Inspection,
 
 q = connection.ops.quote_name
 
+# An answer with each of its evidence files: one row per file, one with NULL evidence
+# columns for an answer without any.
 ANSWERS_SQL = (
     f"SELECT a.*, u.{get_user_model().USERNAME_FIELD} AS answered_by_name, "
-    f"{related_columns(Criterion, 'c', 'criterion')} "
+    f"{related_columns(Criterion, 'c', 'criterion')}, {related_columns(Evidence, 'e', 'evidence')} "
     f"FROM {Answer._meta.db_table} a "
     f"JOIN {Criterion._meta.db_table} c ON c.id = a.criterion_id "
     f"LEFT JOIN {get_user_model()._meta.db_table} u ON u.id = a.answered_by_id "
-    # Answer's ordering: the criteria's order, then code.
-    f"WHERE a.inspection_id = %s ORDER BY c.{q(Criterion._meta.get_field('order').column)}, c.code"
-)
-
-EVIDENCE_SQL = (
-    f"SELECT e.* FROM {Evidence._meta.db_table} e "
-    f"JOIN {Answer._meta.db_table} a ON a.id = e.answer_id "
-    f"WHERE a.inspection_id = %s ORDER BY e.uploaded_at, e.id"
+    f"LEFT JOIN {Evidence._meta.db_table} e ON e.answer_id = a.id "
+    # Answer's ordering: the criteria's order, then code; the files oldest first.
+    f"WHERE a.inspection_id = %s ORDER BY c.{q(Criterion._meta.get_field('order').column)}, "
+    "c.code, a.id, e.uploaded_at, e.id"
 )
 
 FINDINGS_SQL = (
@@ -51,17 +49,17 @@ FINDINGS_SQL = (
 def answers_of(inspection):
     """The inspection's answers in order, each with its `criterion`, the user who last
     answered it as `answered_by_name` (None if nobody), and its evidence as `files`
-    (oldest first). Two queries."""
-    rows = fetch(Answer, ANSWERS_SQL, [inspection.pk], related=[("criterion", Criterion)])
-    files = {answer.pk: [] for answer, _ in rows}
-    for evidence in fetch(Evidence, EVIDENCE_SQL, [inspection.pk]):
-        files[evidence.answer_id].append(evidence)
+    (oldest first). One query."""
+    related = [("criterion", Criterion), ("evidence", Evidence)]
     answers = []
-    for answer, criterion in rows:
-        Answer.criterion.field.set_cached_value(answer, criterion)
-        Answer.inspection.field.set_cached_value(answer, inspection)
-        answer.files = files[answer.pk]
-        answers.append(answer)
+    for answer, criterion, evidence in fetch(Answer, ANSWERS_SQL, [inspection.pk], related):
+        if not answers or answers[-1].pk != answer.pk:
+            Answer.criterion.field.set_cached_value(answer, criterion)
+            Answer.inspection.field.set_cached_value(answer, inspection)
+            answer.files = []
+            answers.append(answer)
+        if evidence is not None:
+            answers[-1].files.append(evidence)
     return answers
 
 

@@ -60,3 +60,21 @@ SHOW_PROXY_HEADER = (
 def test_a_forwarded_https_is_believed_only_when_a_proxy_is_trusted(tmp_path, trust_proxy, header):
     result = run(["-c", SHOW_PROXY_HEADER], tmp_path, TRUST_PROXY=trust_proxy)
     assert (result.stdout.strip(), result.returncode) == (header, 0)
+
+
+FREEZE_IN_WORKER = (
+    "import gc, runpy, sys, django; django.setup(); "
+    "conf = runpy.run_path('gunicorn.conf.py'); "
+    "print(gc.get_freeze_count(), 'inspections.views' in sys.modules); "
+    "conf['post_worker_init'](None); "
+    "print(gc.get_freeze_count() > 10000, 'inspections.views' in sys.modules)"
+)
+
+
+def test_a_gunicorn_worker_freezes_what_it_loaded_out_of_the_collectors_reach(tmp_path):
+    """A full collection in a worker walks only what requests made: every view, form and
+    model, imported at start-up, is frozen first (a full collection took 77 ms without)."""
+    result = run(["-c", FREEZE_IN_WORKER], tmp_path, SECRET_KEY="x" * 50)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n") == ["0 False", "True True", ""]

@@ -17,6 +17,7 @@ from agencies.tests.factories import make_agency, make_user
 from inspections import services, views
 from inspections.models import Answer, Checklist, Evidence, Finding, Inspection, Round
 from inspections.tests.factories import (
+    CODES,
     EXE_BYTES,
     JPEG_BYTES,
     PDF_BYTES,
@@ -1353,10 +1354,10 @@ def test_round_import_is_404_for_users_who_cannot_import_into_the_round(
 ROUND_DETAIL_QUERIES = 7
 ROUND_LIST_QUERIES = 4  # session, user, profile, rounds with counts
 MY_INSPECTIONS_QUERIES = 4  # session, user, profile, inspections with agency, round, province
-# session, user with profile, inspection (with whether the user is assigned), answers,
-# evidence, findings, answer and status history, and the follow-up of findings for staff
-# (response links, last reminder)
-INSPECTION_DETAIL_QUERIES = 10
+# session, user with profile, inspection (with whether the user is assigned), answers with
+# their evidence, findings, answer and status history, and the follow-up of findings for
+# staff (response links, last reminder)
+INSPECTION_DETAIL_QUERIES = 9
 # Session and user with profile (every request), then the save's own four: the answer
 # locked with its inspection, the idempotency key, the answer, its history row.
 ANSWER_SAVE_QUERIES = 6
@@ -1456,8 +1457,36 @@ def test_inspection_detail_costs_a_fixed_number_of_queries(
         response = client.get(url("inspection_detail", inspection.pk))
 
     assert len(response.context["findings"]) == files
-    assert sum(len(a.evidence.all()) for a in response.context["answers"]) == files
+    assert sum(len(a.files) for a in response.context["answers"]) == files
     assert len(response.context["history"]) == 12 + files + 2
+
+
+def test_inspection_detail_reads_each_answer_once_with_its_files_in_order(
+    client, inspector_a, inspection, media
+):
+    for name in ("mot.png", "hai.png", "ba.png"):
+        services.evidence_add(
+            answer=answer_of(inspection, "TC01"),
+            user=inspector_a,
+            upload=SimpleUploadedFile(name, PNG_BYTES),
+            content_type="image/png",
+        )
+    services.evidence_add(
+        answer=answer_of(inspection, "KP01"),
+        user=inspector_a,
+        upload=SimpleUploadedFile("cuoi.png", PNG_BYTES),
+        content_type="image/png",
+    )
+    client.force_login(inspector_a)
+
+    response = client.get(url("inspection_detail", inspection.pk))
+
+    answers = response.context["answers"]
+    assert [a.criterion.code for a in answers] == CODES
+    files = {a.criterion.code: [f.original_name for f in a.files] for a in answers}
+    assert files["TC01"] == ["mot.png", "hai.png", "ba.png"]
+    assert files["KP01"] == ["cuoi.png"]
+    assert sum(len(names) for names in files.values()) == 4
 
 
 @pytest.mark.parametrize("earlier_saves", [0, 8])
