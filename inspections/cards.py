@@ -11,46 +11,19 @@ out. The memory is per process and bounded (least recently used cards are droppe
 The page's recent history is kept the same way, under its entries.
 """
 
-import threading
-from collections import OrderedDict
-
-from django.middleware.csrf import get_token
 from django.template.loader import get_template
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from compliance.fragments import CSRF_MARK, Recent, csrf_input, csrf_mark
+
 CARDS_KEPT = 4000
 HISTORY_TABLES_KEPT = 1000
-CSRF_MARK = "<!--csrf-input-->"
 
 
-class _Recent:
-    """A bounded, thread-safe map that forgets the least recently used entries."""
-
-    def __init__(self, size):
-        self.size = size
-        self.items = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key):
-        with self.lock:
-            value = self.items.get(key)
-            if value is not None:
-                self.items.move_to_end(key)
-            return value
-
-    def put(self, key, value):
-        with self.lock:
-            self.items[key] = value
-            self.items.move_to_end(key)
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
-
-
-_cards = _Recent(CARDS_KEPT)
-_history_tables = _Recent(HISTORY_TABLES_KEPT)
+_cards = Recent(CARDS_KEPT)
+_history_tables = Recent(HISTORY_TABLES_KEPT)
 
 
 def _key(answer, inspection, can_edit, language):
@@ -78,9 +51,7 @@ def criterion_cards(request, inspection, answers, *, can_edit, results):
     reads them (with their criterion, `answered_by_name` and `files`)."""
     template = get_template("inspections/_criterion.html")
     language = get_language()
-    csrf_input = format_html(
-        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
-    )
+    csrf = csrf_input(request)
     cards = []
     for answer in answers:
         key = _key(answer, inspection, can_edit, language)
@@ -92,11 +63,11 @@ def criterion_cards(request, inspection, answers, *, can_edit, results):
                     "inspection": inspection,
                     "can_edit": can_edit,
                     "results": results,
-                    "csrf_input": mark_safe(CSRF_MARK),
+                    "csrf_input": csrf_mark(),
                 }
             )
             _cards.put(key, card)
-        cards.append(mark_safe(card.replace(CSRF_MARK, csrf_input)))
+        cards.append(mark_safe(card.replace(CSRF_MARK, csrf)))
     return cards
 
 
