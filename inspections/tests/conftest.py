@@ -2,6 +2,7 @@ import os
 import shutil
 
 import pytest
+from django.db import connections
 
 from agencies.tests.factories import make_agency
 from inspections.tests.factories import make_round
@@ -38,6 +39,11 @@ def browser():
         )
         yield browser
         browser.close()
+        # While Playwright's loop runs, Django keeps this thread's database connections
+        # apart from the ones it keeps outside it (asgiref's Local follows the running
+        # loop): close them while the loop still runs, or the one the browser tests used
+        # stays open and PostgreSQL refuses to drop the test database at the end.
+        connections.close_all()
 
 
 @pytest.fixture
