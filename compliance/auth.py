@@ -29,8 +29,8 @@ class ProfileBackend(ModelBackend):
     role from it, so this saves a query on every request.
 
     The statement is fixed SQL read with `compliance.rows.fetch` (the ORM's conversions
-    applied): it
-    runs on every request, and composing it with the ORM cost more than running it.
+    applied): it runs on every request, and composing it with the ORM cost more than
+    running it.
     """
 
     def get_user(self, user_id):

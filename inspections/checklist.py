@@ -6,9 +6,8 @@ The checklist page is an inspector's most frequent request. Built with the ORM, 
 and compiling these queries (the answers with two joins, the evidence, the findings with
 their criteria) cost several times more than running them; as fixed SQL statements read
 with `compliance.rows.fetch` (which converts each column as the ORM would) they cost a
-fraction.
-The inspection is read within `Inspection.objects.for_user`, compiled into its statement
-(compliance.scope); every other row read here belongs to that inspection.
+fraction. The inspection is read within `Inspection.objects.for_user`, compiled into its
+statement (compliance.scope); every other row read here belongs to that inspection.
 """
 
 import functools
